@@ -1,0 +1,95 @@
+/// The `Appender` of a `Head`, optionally logging commits to a write-ahead log.
+/// One appender serves one writer at a time; make one per scrape loop or request.
+public final class HeadAppender: Appender {
+    let head: Head
+    let wal: WAL?
+    private var pending: [PendingSample] = []
+    private var created: [MemSeries] = []
+    private var record: [UInt8] = []
+
+    struct PendingSample {
+        var series: MemSeries
+        var t: Int64
+        var v: Double
+    }
+
+    init(head: Head, wal: WAL?) {
+        self.head = head
+        self.wal = wal
+    }
+
+    /// Samples waiting for `commit()`.
+    public var pendingCount: Int { pending.count }
+
+    @discardableResult
+    public func append(_ labels: Labels, _ timestampMs: Int64, _ value: Double) throws(AppendError) -> MemSeries {
+        let (series, isNew) = head.getOrCreate(labels)
+        if isNew { created.append(series) }
+        try append(series, timestampMs, value)
+        return series
+    }
+
+    public func append(_ series: MemSeries, _ t: Int64, _ v: Double) throws(AppendError) {
+        let latest = head.maxTime.load(ordering: .relaxed)
+        if latest != .min, t < latest &- head.retentionMs {
+            throw .tooOld(series: series.labels, timestamp: t, minValid: latest &- head.retentionMs)
+        }
+        let accepted = try series.state.withLock { (s) throws(AppendError) -> Bool in
+            let last = s.effectiveMaxTime
+            if t < last { throw .outOfOrder(series: series.labels, timestamp: t, latest: last) }
+            if t == last {
+                let lastBits = s.pendingMaxTime == last ? s.pendingValueBits : s.lastValueBits
+                if lastBits == v.bitPattern { return false }
+                throw .duplicateTimestamp(series: series.labels, timestamp: t)
+            }
+            s.pendingMaxTime = t
+            s.pendingValueBits = v.bitPattern
+            return true
+        }
+        if accepted { pending.append(PendingSample(series: series, t: t, v: v)) }
+    }
+
+    public func commit() {
+        var batchMax = Int64.min
+        for i in pending.indices {
+            let p = pending[i]
+            let target = p.series.state.withLock { s -> Bool in
+                if s.pendingMaxTime == p.t { s.pendingMaxTime = .min }
+                guard !s.removed else { return false }
+                if p.t > s.maxTime { _ = s.appendCommitted(p.t, p.v) }
+                return true
+            }
+            if !target {
+                // Retention removed the series between append and commit: bring it back.
+                let (revived, isNew) = head.getOrCreate(p.series.labels)
+                if isNew { created.append(revived) }
+                revived.state.withLock { s in if p.t > s.maxTime { _ = s.appendCommitted(p.t, p.v) } }
+                pending[i].series = revived
+            }
+            if p.t > batchMax { batchMax = p.t }
+        }
+        if batchMax != .min { head.noteCommitted(maxTime: batchMax) }
+        if let wal {
+            record.removeAll(keepingCapacity: true)
+            WALRecord.encodeSeries(created, into: &record)
+            WALRecord.encodeSamples(pending, into: &record)
+            wal.log(record)
+        }
+        pending.removeAll(keepingCapacity: true)
+        created.removeAll(keepingCapacity: true)
+    }
+
+    public func rollback() {
+        for p in pending {
+            p.series.state.withLock { s in if s.pendingMaxTime == p.t { s.pendingMaxTime = .min } }
+        }
+        // Series created by the batch stay, as in Prometheus; log them so refs survive a restart.
+        if let wal, !created.isEmpty {
+            record.removeAll(keepingCapacity: true)
+            WALRecord.encodeSeries(created, into: &record)
+            wal.log(record)
+        }
+        pending.removeAll(keepingCapacity: true)
+        created.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,87 @@
+/// Go's `binary.PutUvarint`: 7 bits a byte, low first.
+@inline(__always) func appendUvarint(_ value: UInt64, to out: inout [UInt8]) {
+    var v = value
+    while v >= 0x80 {
+        out.append(UInt8(truncatingIfNeeded: v) | 0x80)
+        v >>= 7
+    }
+    out.append(UInt8(v))
+}
+
+/// Go's `binary.PutVarint`: zig-zag, then uvarint.
+@inline(__always) func appendVarint(_ value: Int64, to out: inout [UInt8]) {
+    appendUvarint(UInt64(bitPattern: (value &<< 1) ^ (value >> 63)), to: &out)
+}
+
+/// Reads varints from a byte buffer at an offset; nil on truncation or overflow.
+struct ByteReader {
+    let bytes: UnsafeRawBufferPointer
+    var offset: Int
+
+    init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    var isAtEnd: Bool { offset >= bytes.count }
+
+    mutating func uvarint() -> UInt64? {
+        var x: UInt64 = 0
+        var shift: UInt64 = 0
+        for i in 0..<10 {
+            guard offset < bytes.count else { return nil }
+            let b = bytes[offset]
+            offset += 1
+            if b < 0x80 {
+                if i == 9 && b > 1 { return nil }
+                return x | UInt64(b) &<< shift
+            }
+            x |= UInt64(b & 0x7f) &<< shift
+            shift += 7
+        }
+        return nil
+    }
+
+    mutating func varint() -> Int64? {
+        guard let ux = uvarint() else { return nil }
+        var x = Int64(bitPattern: ux &>> 1)
+        if ux & 1 != 0 { x = ~x }
+        return x
+    }
+
+    mutating func uint64() -> UInt64? {
+        guard offset + 8 <= bytes.count else { return nil }
+        var v: UInt64 = 0
+        for k in 0..<8 { v |= UInt64(bytes[offset + k]) << (8 * UInt64(k)) }
+        offset += 8
+        return v
+    }
+
+    mutating func byte() -> UInt8? {
+        guard offset < bytes.count else { return nil }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    mutating func bytes(_ count: Int) -> UnsafeRawBufferPointer? {
+        guard count >= 0, offset + count <= bytes.count else { return nil }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
+    }
+
+    mutating func string() -> String? {
+        guard let n = uvarint(), n <= UInt64(Int.max), let raw = bytes(Int(n)) else { return nil }
+        return String(decoding: raw, as: UTF8.self)
+    }
+}
+
+extension Array where Element == UInt8 {
+    @inline(__always) mutating func appendLittleEndian(_ v: UInt64) {
+        for k in 0..<8 { append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(k)))) }
+    }
+
+    mutating func appendString(_ s: String) {
+        appendUvarint(UInt64(s.utf8.count), to: &self)
+        append(contentsOf: s.utf8)
+    }
+}

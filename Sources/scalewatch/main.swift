@@ -1,0 +1,64 @@
+import ArgumentParser
+import Exposition
+import ScalewatchApp
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `scalewatch` command line.
+@main
+struct Scalewatch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scalewatch",
+        abstract: "Observability and autoscaling for Kueue queues and model servers.",
+        subcommands: [Check.self]
+    )
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check inputs the way promtool does.",
+        subcommands: [CheckMetrics.self]
+    )
+}
+
+struct CheckMetrics: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "Read an exposition from stdin; print parse errors and lint findings (exit 0 clean, 3 findings, 1 parse error)."
+    )
+
+    @Option(help: "Exposition format: text or openmetrics (default: OpenMetrics when the input ends in '# EOF').")
+    var format: String?
+
+    func run() throws {
+        var input: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            input.append(contentsOf: buffer[0..<n])
+        }
+        let declared: ExpositionFormat? = switch format {
+        case "openmetrics": .openMetrics
+        case "text": .prometheusText
+        case nil: nil
+        default: throw ValidationError("--format must be text or openmetrics")
+        }
+        let outcome = MetricsCheck.run(input, format: declared)
+        if outcome.exitCode == MetricsCheck.parseErrorExitCode {
+            FileHandleStandardError.write(outcome.output)
+        } else {
+            print(outcome.output, terminator: "")
+        }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}
+
+enum FileHandleStandardError {
+    static func write(_ s: String) {
+        var bytes = Array(s.utf8)
+        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
