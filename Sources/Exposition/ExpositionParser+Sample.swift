@@ -14,7 +14,7 @@ extension ExpositionParser {
         var j = i
         if format == .prometheusText { while j < end, isBlank(buf[j]) { j += 1 } }
         if j < end, buf[j] == UInt8(ascii: "{") {
-            i = try parseLabelSet(buf, from: j + 1, into: &labels)
+            i = try parseLabelSet(buf, from: j + 1, exemplar: false)
         }
         series = nameStart..<i
         let afterSeries = i
@@ -52,8 +52,10 @@ extension ExpositionParser {
     }
 
     /// Reads label pairs after `{` up to and including `}`; returns the offset after `}`.
-    func parseLabelSet(
-        _ buf: UnsafeBufferPointer<UInt8>, from start: Int, into spans: inout [LabelSpan]
+    /// Appends to `labels` (or `exemplarLabels`) in place: passing the array inout from a
+    /// non-mutating method would copy `self` and force a copy-on-write allocation per sample.
+    mutating func parseLabelSet(
+        _ buf: UnsafeBufferPointer<UInt8>, from start: Int, exemplar: Bool
     ) throws(ExpositionError) -> Int {
         let end = buf.count
         var i = start
@@ -104,7 +106,8 @@ extension ExpositionParser {
             if ascii & 0x80 != 0, !isValidUTF8(buf, value) {
                 throw error(buf, at: valueStart, "the value of label \(quoted(buf, name)) is not valid UTF-8")
             }
-            spans.append(LabelSpan(name: name, value: value, isEscaped: escaped))
+            let span = LabelSpan(name: name, value: value, isEscaped: escaped)
+            if exemplar { exemplarLabels.append(span) } else { labels.append(span) }
             i += 1
             while i < end, isBlank(buf[i]) { i += 1 }
             guard i < end else { throw error(buf, at: i, "expected ',' or '}' after a label value, found end of input") }
@@ -146,7 +149,7 @@ extension ExpositionParser {
             throw error(buf, at: i, "expected '{' to open the exemplar's labels, found \(found(buf, i))")
         }
         exemplarLabels.removeAll(keepingCapacity: true)
-        i = try parseLabelSet(buf, from: i + 1, into: &exemplarLabels)
+        i = try parseLabelSet(buf, from: i + 1, exemplar: true)
         var runeCount = 0
         for span in exemplarLabels { runeCount += span.name.count + span.value.count }
         guard runeCount <= 128 else {

@@ -11,9 +11,12 @@ public enum MetricType: String, Sendable, Hashable, CaseIterable {
     /// Text 0.0.4's name for `unknown`.
     case untyped
 
+    private static let spellings: [(MetricType, [UInt8])] = allCases.map { ($0, Array($0.rawValue.utf8)) }
+
     init?(bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
-        for type in MetricType.allCases where type.rawValue.utf8.elementsEqual(bytes[range]) {
-            self = type
+        let word = bytes[range]
+        for type in Self.spellings where type.1.elementsEqual(word) {
+            self = type.0
             return
         }
         return nil

@@ -1,0 +1,27 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Benchmarks live apart so the product never depends on the benchmark library.
+// Run: cd Benchmarks && swift package benchmark
+let package = Package(
+    name: "ScalewatchBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "scalewatch", path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "ScalewatchBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Exposition", package: "scalewatch"),
+                .product(name: "TSDB", package: "scalewatch"),
+                .product(name: "Scrape", package: "scalewatch"),
+            ],
+            path: "Benchmarks/ScalewatchBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
