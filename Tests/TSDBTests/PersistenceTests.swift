@@ -14,6 +14,15 @@ import TestSupport
         app.commit()
     }
 
+    /// Two batches, each flushed to the WAL, then a crash (no close): both batches are on disk.
+    func writeTwoFlushedBatches(_ options: StorageOptions, series: Int, samples: Int) throws {
+        let storage = try Storage(options: options)
+        try fill(storage, series: series, samples: samples)
+        try storage.flushWAL()
+        try fill(storage, series: series, samples: samples, from: 100_000)
+        try storage.flushWAL()
+    }
+
     func count(_ storage: Storage) -> Int {
         storage.querier().select([.equal("__name__", "m")], minTime: .min, maxTime: .max).reduce(0) { $0 + $1.samples().count }
     }
@@ -77,13 +86,7 @@ import TestSupport
         let dir = try Fixtures.temporaryDirectory()
         defer { dir.cleanup() }
         let options = StorageOptions(path: dir.path)
-        do {
-            let storage = try Storage(options: options)
-            try fill(storage, series: 3, samples: 10)
-            try storage.flushWAL()
-            try fill(storage, series: 3, samples: 10, from: 100_000)
-            try storage.flushWAL()
-        }
+        try writeTwoFlushedBatches(options, series: 3, samples: 10)
         let segment = dir.path + "/wal/00000001"
         var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
         let goodLength = bytes.count
@@ -102,13 +105,7 @@ import TestSupport
         let dir = try Fixtures.temporaryDirectory()
         defer { dir.cleanup() }
         let options = StorageOptions(path: dir.path)
-        do {
-            let storage = try Storage(options: options)
-            try fill(storage, series: 2, samples: 5)
-            try storage.flushWAL()
-            try fill(storage, series: 2, samples: 5, from: 100_000)
-            try storage.flushWAL()
-        }
+        try writeTwoFlushedBatches(options, series: 2, samples: 5)
         let segment = URL(fileURLWithPath: dir.path + "/wal/00000001")
         var bytes = try Data(contentsOf: segment)
         bytes[bytes.count - 3] ^= 0xff
