@@ -36,15 +36,18 @@ public struct ExpositionIngester: Sendable {
             report.samples += 1
             let t = parser.timestamp ?? timestampMs
             let v = parser.value
-            let hash = body.withUnsafeBufferPointer { fastHash($0, parser.series) }
-            let cached = body.withUnsafeBufferPointer { cache.lookup($0, parser.series, hash: hash) }
+            let seriesText = parser.series
+            let (hash, cached) = body.withUnsafeBufferPointer { buf in
+                let hash = fastHash(buf, seriesText)
+                return (hash, cache.lookup(buf, seriesText, hash: hash))
+            }
             let labels = cached == nil ? try makeLabels(parser) : nil
             do throws(AppendError) {
                 if let series = cached {
                     try appender.append(series, t, v)
                 } else if let labels {
                     let series = try appender.append(labels, t, v)
-                    body.withUnsafeBufferPointer { cache.insert($0, parser.series, hash: hash, series: series) }
+                    body.withUnsafeBufferPointer { cache.insert($0, seriesText, hash: hash, series: series) }
                     report.seriesAdded += 1
                 }
                 report.appended += 1

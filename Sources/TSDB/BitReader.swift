@@ -44,26 +44,8 @@ struct BitReader {
     }
 
     /// Go's `binary.ReadUvarint` over whole bytes of the bit stream.
-    mutating func readUvarint() -> UInt64? {
-        var x: UInt64 = 0
-        var shift: UInt64 = 0
-        for i in 0..<10 {
-            guard let b = readByte() else { return nil }
-            if b < 0x80 {
-                if i == 9 && b > 1 { return nil }
-                return x | UInt64(b) &<< shift
-            }
-            x |= UInt64(b & 0x7f) &<< shift
-            shift += 7
-        }
-        return nil
-    }
+    mutating func readUvarint() -> UInt64? { decodeUvarint { readByte() } }
 
     /// Go's `binary.ReadVarint` (zig-zag).
-    mutating func readVarint() -> Int64? {
-        guard let ux = readUvarint() else { return nil }
-        var x = Int64(bitPattern: ux &>> 1)
-        if ux & 1 != 0 { x = ~x }
-        return x
-    }
+    mutating func readVarint() -> Int64? { readUvarint().map(zigZagDecode) }
 }

@@ -86,7 +86,7 @@ public struct XORChunkEncoder: Sendable {
     }
 
     @inline(__always) private mutating func appendVarintBytes(_ value: Int64) {
-        appendUvarintBytes(UInt64(bitPattern: (value &<< 1) ^ (value >> 63)))
+        appendUvarintBytes(zigZagEncode(value))
     }
 
     @inline(__always) private mutating func writeValue(_ v: Double) {

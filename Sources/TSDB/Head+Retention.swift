@@ -38,7 +38,26 @@ extension Head {
         }
         remove(emptied)
         result.seriesRemoved = emptied.count
+        pruneInternerIfChurned(removed: emptied.count)
         return result
+    }
+
+    /// Label strings of removed series would stay interned forever under churn (pod names,
+    /// model ids). Once a tenth of the series have gone, rebuild the table from live series:
+    /// one pass over the labels, paid rarely.
+    private func pruneInternerIfChurned(removed: Int) {
+        guard removed > 0 else { return }
+        let total = removedSinceInternerPrune.add(removed, ordering: .relaxed).newValue
+        guard total >= max(1_000, seriesCount / 10) else { return }
+        removedSinceInternerPrune.store(0, ordering: .relaxed)
+        var strings = Set<String>()
+        for series in allSeries() {
+            for label in series.labels.pairs {
+                if LabelInterner.isInterned(label.name) { strings.insert(label.name) }
+                if LabelInterner.isInterned(label.value) { strings.insert(label.value) }
+            }
+        }
+        LabelInterner.shared.prune(keeping: strings)
     }
 
     /// Drops the oldest chunks across all series until stored bytes fit `maxBytes`.

@@ -9,6 +9,8 @@ public final class Head: Sendable {
     let index = Mutex(IndexState())
     /// Latest sample time committed, for the "too old" bound.
     let maxTime = Atomic<Int64>(.min)
+    /// Series removed by retention since the interner was last pruned.
+    let removedSinceInternerPrune = Atomic<Int>(0)
     /// Samples older than `maxTime - retentionMs` are rejected as too old.
     public let retentionMs: Int64
 
@@ -76,11 +78,11 @@ public final class Head: Sendable {
         }
     }
 
-    /// Every series, in ref order.
+    /// Every series, in no particular order.
     func allSeries() -> [MemSeries] {
         var out: [MemSeries] = []
         for shard in shards { shard.state.withLock { out.append(contentsOf: $0.byRef.values) } }
-        return out.sorted { $0.ref < $1.ref }
+        return out
     }
 }
 

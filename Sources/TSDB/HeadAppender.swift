@@ -56,14 +56,14 @@ public final class HeadAppender: Appender {
             let target = p.series.state.withLock { s -> Bool in
                 if s.pendingMaxTime == p.t { s.pendingMaxTime = .min }
                 guard !s.removed else { return false }
-                if p.t > s.maxTime { _ = s.appendCommitted(p.t, p.v) }
+                if p.t > s.maxTime { s.appendCommitted(p.t, p.v) }
                 return true
             }
             if !target {
                 // Retention removed the series between append and commit: bring it back.
                 let (revived, isNew) = head.getOrCreate(p.series.labels)
                 if isNew { created.append(revived) }
-                revived.state.withLock { s in if p.t > s.maxTime { _ = s.appendCommitted(p.t, p.v) } }
+                revived.state.withLock { s in if p.t > s.maxTime { s.appendCommitted(p.t, p.v) } }
                 pending[i].series = revived
             }
             if p.t > batchMax { batchMax = p.t }

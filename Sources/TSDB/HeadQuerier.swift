@@ -27,22 +27,26 @@ public struct HeadQuerier: Querier {
     }
 
     public func labelNames(_ matchers: [LabelMatcher]) -> [String] {
-        head.index.withLock { idx in
-            guard !matchers.isEmpty else { return idx.postings.postings.keys.sorted() }
-            let refs = idx.postings.select(matchers)
-            var names = Set<String>()
-            for ref in refs { head.series(ref: ref)?.labels.pairs.forEach { names.insert($0.name) } }
-            return names.sorted()
-        }
+        guard !matchers.isEmpty else { return head.index.withLock { $0.postings.postings.keys.sorted() } }
+        var names = Set<String>()
+        for series in selectedSeries(matchers) { series.labels.pairs.forEach { names.insert($0.name) } }
+        return names.sorted()
     }
 
     public func labelValues(_ name: String, _ matchers: [LabelMatcher]) -> [String] {
-        head.index.withLock { idx in
-            guard !matchers.isEmpty else { return (idx.postings.postings[name]?.keys).map { $0.sorted() } ?? [] }
-            let refs = idx.postings.select(matchers)
-            var values = Set<String>()
-            for ref in refs { if let v = head.series(ref: ref)?.labels[name] { values.insert(v) } }
-            return values.sorted()
+        guard !matchers.isEmpty else {
+            return head.index.withLock { ($0.postings.postings[name]?.keys).map { $0.sorted() } ?? [] }
         }
+        var values = Set<String>()
+        for series in selectedSeries(matchers) { if let v = series.labels[name] { values.insert(v) } }
+        return values.sorted()
+    }
+
+    /// The series the matchers select. The refs are read under the index lock and the series looked
+    /// up after it is released: series creation takes a shard lock and then the index lock, so
+    /// holding the index lock while taking a shard lock could deadlock.
+    private func selectedSeries(_ matchers: [LabelMatcher]) -> [MemSeries] {
+        let refs = head.index.withLock { $0.postings.select(matchers) }
+        return refs.compactMap { head.series(ref: $0) }
     }
 }

@@ -10,7 +10,7 @@ public final class LabelInterner: Sendable {
     public init() {}
 
     public func intern(_ s: String) -> String {
-        if s.utf8.count <= 15 { return s }
+        if !Self.isInterned(s) { return s }
         return table.withLock { set in
             if let existing = set.firstIndex(of: s) { return set[existing] }
             set.insert(s)
@@ -18,10 +18,16 @@ public final class LabelInterner: Sendable {
         }
     }
 
-    /// Forgets strings no series uses any more (called after retention removed series).
+    /// Forgets every string not in `live`. Safe at any time: a string dropped while still in use
+    /// stays valid where it is used and only stops being shared with later copies.
     public func prune(keeping live: Set<String>) {
         table.withLock { set in set.formIntersection(live) }
     }
 
+    /// Whether a string is long enough to be interned (shorter ones live inline in `String`).
+    static func isInterned(_ s: String) -> Bool { s.utf8.count > 15 }
+
     public var count: Int { table.withLock { $0.count } }
+
+    func contains(_ s: String) -> Bool { table.withLock { $0.contains(s) } }
 }

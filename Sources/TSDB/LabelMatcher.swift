@@ -25,14 +25,13 @@ public struct LabelMatcher: Sendable, CustomStringConvertible {
 
     public static func equal(_ name: String, _ value: String) -> LabelMatcher {
         // Equality matchers compile nothing, so they cannot fail.
-        LabelMatcher(uncheckedName: name, kind: .equal, value: value)
+        LabelMatcher(name: name, kind: .equal, value: value, regex: nil)
     }
 
-    private init(uncheckedName: String, kind: Kind, value: String) {
-        self.name = uncheckedName
-        self.kind = kind
-        self.value = value
-        self.regex = nil
+    /// `l=~".*"`: true for every value, including an absent label.
+    var matchesEverything: Bool {
+        guard kind == .regexMatch, case .any = regex?.strategy else { return false }
+        return true
     }
 
     /// Whether the label value `v` matches; an absent label is matched as the empty string.

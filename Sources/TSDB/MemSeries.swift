@@ -29,8 +29,7 @@ struct SeriesState: Sendable {
     /// The latest timestamp appended or pending.
     var effectiveMaxTime: Int64 { max(maxTime, pendingMaxTime) }
 
-    mutating func appendCommitted(_ t: Int64, _ v: Double) -> Int {
-        var grew = 0
+    mutating func appendCommitted(_ t: Int64, _ v: Double) {
         if head == nil || head!.count >= XORChunkEncoder.targetSamples {
             if let h = head {
                 let chunk = h.chunk()
@@ -38,12 +37,9 @@ struct SeriesState: Sendable {
             }
             head = XORChunkEncoder()
         }
-        let before = head!.byteCount
         head!.append(t, v)
-        grew = head!.byteCount - before
         maxTime = t
         lastValueBits = v.bitPattern
-        return grew
     }
 
     /// All chunks, sealed and head, oldest first.

@@ -4,12 +4,9 @@ struct PostingsIndex: Sendable {
     private(set) var all: [SeriesRef] = []
 
     mutating func add(_ ref: SeriesRef, _ labels: Labels) {
-        insertSorted(ref, into: &all)
+        Self.insertSorted(ref, into: &all)
         for label in labels.pairs {
-            postings[label.name, default: [:]][label.value, default: []].append(ref)
-            if let list = postings[label.name]?[label.value], list.count > 1, list[list.count - 2] > ref {
-                postings[label.name]![label.value]!.sort()
-            }
+            Self.insertSorted(ref, into: &postings[label.name, default: [:]][label.value, default: []])
         }
     }
 
@@ -28,7 +25,8 @@ struct PostingsIndex: Sendable {
         }
     }
 
-    private func insertSorted(_ ref: SeriesRef, into list: inout [SeriesRef]) {
+    /// Refs are handed out in increasing order, so this is an append except after replay.
+    private static func insertSorted(_ ref: SeriesRef, into list: inout [SeriesRef]) {
         if let last = list.last, last > ref {
             var lo = 0, hi = list.count
             while lo < hi {
@@ -74,10 +72,8 @@ struct PostingsIndex: Sendable {
                 // l!="", l!~"": series that have the label with a value m accepts.
                 include.append(postings(name: m.name) { m.matches($0) })
             case (false, true):
-                // l="", l=~"|x": drop series whose value m rejects.
-                if m.kind == .regexMatch, m.regex.map({ if case .any = $0.strategy { true } else { false } }) == true {
-                    continue
-                }
+                // l="", l=~"|x": drop series whose value m rejects (l=~".*" rejects none).
+                if m.matchesEverything { continue }
                 exclude.append(postings(name: m.name) { !m.matches($0) })
             case (false, false):
                 include.append(postings(for: m))

@@ -18,7 +18,8 @@ enum Snapshot {
 
     static func encode(_ head: Head) -> [UInt8] {
         var out = magic
-        for series in head.allSeries() {
+        // Ref order, so replay recreates series (and their postings) in the order they were made.
+        for series in head.allSeries().sorted(by: { $0.ref < $1.ref }) {
             let state = series.state.withLock { $0 }
             guard !state.removed else { continue }
             WALRecord.frame(.seriesSnapshot, into: &out) { out in

@@ -10,7 +10,31 @@
 
 /// Go's `binary.PutVarint`: zig-zag, then uvarint.
 @inline(__always) func appendVarint(_ value: Int64, to out: inout [UInt8]) {
-    appendUvarint(UInt64(bitPattern: (value &<< 1) ^ (value >> 63)), to: &out)
+    appendUvarint(zigZagEncode(value), to: &out)
+}
+
+/// Go's zig-zag mapping of signed to unsigned varint payloads.
+@inline(__always) func zigZagEncode(_ x: Int64) -> UInt64 { UInt64(bitPattern: (x &<< 1) ^ (x >> 63)) }
+
+@inline(__always) func zigZagDecode(_ ux: UInt64) -> Int64 {
+    let x = Int64(bitPattern: ux &>> 1)
+    return ux & 1 != 0 ? ~x : x
+}
+
+/// Go's `binary.ReadUvarint` over any byte source; nil on truncation or overflow.
+@inline(__always) func decodeUvarint(_ nextByte: () -> UInt8?) -> UInt64? {
+    var x: UInt64 = 0
+    var shift: UInt64 = 0
+    for i in 0..<10 {
+        guard let b = nextByte() else { return nil }
+        if b < 0x80 {
+            if i == 9 && b > 1 { return nil }
+            return x | UInt64(b) &<< shift
+        }
+        x |= UInt64(b & 0x7f) &<< shift
+        shift += 7
+    }
+    return nil
 }
 
 /// Reads varints from a byte buffer at an offset; nil on truncation or overflow.
@@ -25,29 +49,9 @@ struct ByteReader {
 
     var isAtEnd: Bool { offset >= bytes.count }
 
-    mutating func uvarint() -> UInt64? {
-        var x: UInt64 = 0
-        var shift: UInt64 = 0
-        for i in 0..<10 {
-            guard offset < bytes.count else { return nil }
-            let b = bytes[offset]
-            offset += 1
-            if b < 0x80 {
-                if i == 9 && b > 1 { return nil }
-                return x | UInt64(b) &<< shift
-            }
-            x |= UInt64(b & 0x7f) &<< shift
-            shift += 7
-        }
-        return nil
-    }
+    mutating func uvarint() -> UInt64? { decodeUvarint { byte() } }
 
-    mutating func varint() -> Int64? {
-        guard let ux = uvarint() else { return nil }
-        var x = Int64(bitPattern: ux &>> 1)
-        if ux & 1 != 0 { x = ~x }
-        return x
-    }
+    mutating func varint() -> Int64? { uvarint().map(zigZagDecode) }
 
     mutating func uint64() -> UInt64? {
         guard offset + 8 <= bytes.count else { return nil }

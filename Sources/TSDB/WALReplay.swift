@@ -66,7 +66,7 @@ struct WALReplay {
                 // Samples already in the snapshot (or repeated) are older or equal: skipped.
                 let appended = series.state.withLock { s -> Bool in
                     guard t > s.maxTime else { return false }
-                    _ = s.appendCommitted(t, Double(bitPattern: bits))
+                    s.appendCommitted(t, Double(bitPattern: bits))
                     return true
                 }
                 if appended {

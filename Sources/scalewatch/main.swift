@@ -48,7 +48,7 @@ struct CheckMetrics: ParsableCommand {
         }
         let outcome = MetricsCheck.run(input, format: declared)
         if outcome.exitCode == MetricsCheck.parseErrorExitCode {
-            FileHandleStandardError.write(outcome.output)
+            StandardError.write(outcome.output)
         } else {
             print(outcome.output, terminator: "")
         }
@@ -56,7 +56,7 @@ struct CheckMetrics: ParsableCommand {
     }
 }
 
-enum FileHandleStandardError {
+enum StandardError {
     static func write(_ s: String) {
         var bytes = Array(s.utf8)
         _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }

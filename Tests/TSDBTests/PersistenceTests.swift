@@ -4,7 +4,18 @@ import Testing
 import TestSupport
 @testable import TSDB
 
-@Suite struct PersistenceTests {
+/// Each test gets its own store directory, removed when the test ends.
+@Suite final class PersistenceTests {
+    let dir: TemporaryDirectory
+    let options: StorageOptions
+
+    init() throws {
+        dir = try Fixtures.temporaryDirectory()
+        options = StorageOptions(path: dir.path)
+    }
+
+    deinit { dir.cleanup() }
+
     func fill(_ storage: Storage, series: Int, samples: Int, from start: Int64 = 0) throws {
         let app = storage.appender()
         for s in 0..<series {
@@ -28,9 +39,6 @@ import TestSupport
     }
 
     @Test func cleanCloseRestoresEverythingFromTheSnapshot() throws {
-        let dir = try Fixtures.temporaryDirectory()
-        defer { dir.cleanup() }
-        let options = StorageOptions(path: dir.path)
         do {
             let storage = try Storage(options: options)
             try fill(storage, series: 20, samples: 300)
@@ -49,9 +57,6 @@ import TestSupport
     }
 
     @Test func crashAfterFlushLosesNothingFlushed() throws {
-        let dir = try Fixtures.temporaryDirectory()
-        defer { dir.cleanup() }
-        let options = StorageOptions(path: dir.path)
         do {
             let storage = try Storage(options: options)
             try fill(storage, series: 5, samples: 100)
@@ -65,9 +70,6 @@ import TestSupport
     }
 
     @Test func snapshotPlusLaterWALReplay() throws {
-        let dir = try Fixtures.temporaryDirectory()
-        defer { dir.cleanup() }
-        let options = StorageOptions(path: dir.path)
         do {
             let storage = try Storage(options: options)
             try fill(storage, series: 5, samples: 100)
@@ -83,9 +85,6 @@ import TestSupport
     }
 
     @Test func tornWALTailIsCutWithAWarningNamingFileAndOffset() throws {
-        let dir = try Fixtures.temporaryDirectory()
-        defer { dir.cleanup() }
-        let options = StorageOptions(path: dir.path)
         try writeTwoFlushedBatches(options, series: 3, samples: 10)
         let segment = dir.path + "/wal/00000001"
         var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
@@ -102,9 +101,6 @@ import TestSupport
     }
 
     @Test func corruptByteInTheWALIsFoundByChecksum() throws {
-        let dir = try Fixtures.temporaryDirectory()
-        defer { dir.cleanup() }
-        let options = StorageOptions(path: dir.path)
         try writeTwoFlushedBatches(options, series: 2, samples: 5)
         let segment = URL(fileURLWithPath: dir.path + "/wal/00000001")
         var bytes = try Data(contentsOf: segment)
@@ -117,9 +113,6 @@ import TestSupport
     }
 
     @Test func corruptSnapshotKeepsWhatWasReadAndStarts() throws {
-        let dir = try Fixtures.temporaryDirectory()
-        defer { dir.cleanup() }
-        let options = StorageOptions(path: dir.path)
         do {
             let storage = try Storage(options: options)
             try fill(storage, series: 10, samples: 20)
@@ -138,13 +131,11 @@ import TestSupport
     }
 
     @Test func garbageFilesNeverStopStartUp() throws {
-        let dir = try Fixtures.temporaryDirectory()
-        defer { dir.cleanup() }
         try FileManager.default.createDirectory(atPath: dir.path + "/wal", withIntermediateDirectories: true)
         var rng = SplitMix64(seed: 3)
         try Data((0..<5000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }).write(to: URL(fileURLWithPath: dir.path + "/wal/00000001"))
         try Data("SWSNAP1\n".utf8 + (0..<100).map { _ in UInt8(truncatingIfNeeded: rng.next()) }).write(to: URL(fileURLWithPath: dir.path + "/snapshot-00000001"))
-        let storage = try Storage(options: StorageOptions(path: dir.path))
+        let storage = try Storage(options: options)
         #expect(storage.head.seriesCount == 0)
         try fill(storage, series: 1, samples: 3)
         #expect(count(storage) == 3)

@@ -24,6 +24,20 @@ import TestSupport
         #expect(kept.samples().last?.t == Int64(599 * 15_000))
     }
 
+    @Test func labelStringsOfRemovedSeriesLeaveTheInterner() throws {
+        let storage = try Storage(options: StorageOptions(retentionMs: 60_000))
+        let app = storage.appender()
+        let run = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let gone = (0..<1_200).map { "pod-\(run)-that-was-deleted-\($0)" }
+        for pod in gone { try app.append(Labels(["__name__": "m", "pod": pod]), 0, 1) }
+        try app.append(Labels(["__name__": "m", "pod": "pod-\(run)-that-still-runs"]), 600_000, 1)
+        app.commit()
+        let result = storage.applyRetention(now: 600_000)
+        #expect(result.seriesRemoved == 1_200)
+        #expect(gone.allSatisfy { !LabelInterner.shared.contains($0) })
+        #expect(storage.querier().labelValues("pod", []) == ["pod-\(run)-that-still-runs"])
+    }
+
     @Test func retentionByBytesDropsOldestChunksFirst() throws {
         let storage = try Storage(options: StorageOptions(retentionMs: 1 << 40, maxBytes: 4_000))
         let app = storage.appender()

@@ -39,8 +39,6 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 1000
     )
 
-    let fixtureSamples = parseAllSamples(Workloads.fixtures)
-
     Benchmark("parse: the three fixtures") { benchmark in
         let clock = ContinuousClock()
         let start = clock.now
@@ -186,7 +184,6 @@ let benchmarks: @Sendable () -> Void = {
         }
         return directory
     }
-    _ = fixtureSamples
 }
 
 final class IngesterBox: @unchecked Sendable {
