@@ -1,51 +1,67 @@
-/// Reads bits, most significant first, from a byte buffer. Reads past the end return nil
-/// instead of trapping, so a corrupt chunk ends iteration rather than the process.
+/// Reads bits, most significant first, through a 64-bit buffer refilled eight bytes at a time
+/// (the shape of Prometheus's `bstreamReader`). Reads past the end return nil instead of
+/// trapping, so a corrupt chunk ends iteration rather than the process.
+///
+/// The reader is a plain value: its position (`nextByte`, `buffer`, `valid`) can be stored
+/// between calls while the bytes it points into stay owned by the caller.
 struct BitReader {
-    let bytes: UnsafeBufferPointer<UInt8>
-    /// Bit offset of the next bit to read.
-    var position: Int
+    /// Index of the next byte to load into the buffer.
+    var nextByte: Int
+    /// Loaded bits not yet read are the lowest `valid` bits of `buffer`.
+    var buffer: UInt64 = 0
+    var valid = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, bitPosition: Int) {
-        self.bytes = bytes
-        self.position = bitPosition
+    init(startingAtByte index: Int) { nextByte = index }
+
+    @inline(__always) static func mask(_ n: Int) -> UInt64 {
+        n >= 64 ? .max : (1 &<< UInt64(n)) &- 1
     }
 
-    @inline(__always) var remaining: Int { bytes.count &* 8 &- position }
+    /// Loads up to eight more bytes; false when none are left.
+    @inline(__always) mutating func refill(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if nextByte &+ 8 <= bytes.count {
+            buffer = UInt64(bigEndian: UnsafeRawPointer(bytes.baseAddress! + nextByte).loadUnaligned(as: UInt64.self))
+            nextByte &+= 8
+            valid = 64
+            return true
+        }
+        guard nextByte < bytes.count else { return false }
+        buffer = 0
+        valid = 0
+        while nextByte < bytes.count {
+            buffer = buffer &<< 8 | UInt64(bytes[nextByte])
+            nextByte &+= 1
+            valid &+= 8
+        }
+        return true
+    }
 
-    @inline(__always) mutating func readBit() -> Bool? {
-        guard position < bytes.count &* 8 else { return nil }
-        let b = bytes[position &>> 3]
-        let bit = (b &>> UInt8(7 &- (position & 7))) & 1
-        position &+= 1
-        return bit == 1
+    @inline(__always) mutating func readBit(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if valid == 0, !refill(bytes) { return nil }
+        valid &-= 1
+        return buffer &>> UInt64(valid) & 1 == 1
     }
 
     /// Reads `count` bits (1...64) as an unsigned integer.
-    @inline(__always) mutating func readBits(_ count: Int) -> UInt64? {
-        guard count <= remaining else { return nil }
-        var result: UInt64 = 0
-        var needed = count
-        while needed > 0 {
-            let byteIndex = position &>> 3
-            let bitInByte = position & 7
-            let available = 8 &- bitInByte
-            let take = min(available, needed)
-            let byte = UInt64(bytes[byteIndex])
-            let part = (byte &>> UInt64(available &- take)) & ((1 &<< UInt64(take)) &- 1)
-            result = (result &<< UInt64(take)) | part
-            needed &-= take
-            position &+= take
+    @inline(__always) mutating func readBits(_ count: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        if count <= valid {
+            valid &-= count
+            return buffer &>> UInt64(valid) & Self.mask(count)
         }
-        return result
+        let head = buffer & Self.mask(valid)
+        let need = count &- valid
+        guard refill(bytes), need <= valid else { return nil }
+        valid &-= need
+        return (need == 64 ? 0 : head &<< UInt64(need)) | (buffer &>> UInt64(valid) & Self.mask(need))
     }
 
-    @inline(__always) mutating func readByte() -> UInt8? {
-        readBits(8).map { UInt8(truncatingIfNeeded: $0) }
+    @inline(__always) mutating func readByte(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8? {
+        readBits(8, bytes).map { UInt8(truncatingIfNeeded: $0) }
     }
 
     /// Go's `binary.ReadUvarint` over whole bytes of the bit stream.
-    mutating func readUvarint() -> UInt64? { decodeUvarint { readByte() } }
+    mutating func readUvarint(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? { decodeUvarint { readByte(bytes) } }
 
     /// Go's `binary.ReadVarint` (zig-zag).
-    mutating func readVarint() -> Int64? { readUvarint().map(zigZagDecode) }
+    mutating func readVarint(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? { readUvarint(bytes).map(zigZagDecode) }
 }

@@ -21,7 +21,7 @@ public struct XORChunkEncoder: Sendable {
         stream = BitWriter(bytes: bytes)
     }
 
-    public var byteCount: Int { stream.bytes.count }
+    public var byteCount: Int { stream.byteCount }
 
     /// Appends a sample; `t` must be after the last one (the caller enforces order).
     public mutating func append(_ t: Int64, _ v: Double) {
@@ -59,17 +59,20 @@ public struct XORChunkEncoder: Sendable {
         maxTime = t
         lastValue = v
         count += 1
-        stream.bytes[0] = UInt8(truncatingIfNeeded: count >> 8)
-        stream.bytes[1] = UInt8(truncatingIfNeeded: count)
     }
 
-    /// The chunk as it stands; the encoder can keep appending afterwards.
+    /// The chunk as it stands, in a new exactly sized array; the encoder can keep appending.
     public func chunk() -> Chunk {
-        Chunk(bytes: stream.bytes, minTime: minTime, maxTime: maxTime)
+        Chunk(bytes: bytes, minTime: minTime, maxTime: maxTime)
     }
 
-    /// The bytes so far (shared, not copied).
-    public var bytes: [UInt8] { stream.bytes }
+    /// The chunk's bytes so far, header included (a copy: the encoder keeps its tail in a word).
+    public var bytes: [UInt8] {
+        var out = stream.materialized()
+        out[0] = UInt8(truncatingIfNeeded: count >> 8)
+        out[1] = UInt8(truncatingIfNeeded: count)
+        return out
+    }
 
     /// Prometheus's `bitRange`: whether `x` fits a signed field of `bits` bits as it encodes them.
     @inline(__always) private func fits(_ x: Int64, _ bits: Int64) -> Bool {
@@ -126,8 +129,9 @@ extension XORChunkEncoder {
         out.append(leading)
         out.append(trailing)
         out.append(UInt8(stream.freeBits))
-        appendUvarint(UInt64(stream.bytes.count), to: &out)
-        out.append(contentsOf: stream.bytes)
+        let bytes = self.bytes
+        appendUvarint(UInt64(bytes.count), to: &out)
+        out.append(contentsOf: bytes)
     }
 
     /// Reads what `encodeState` wrote; nil when the bytes are not a consistent encoder.
@@ -136,10 +140,11 @@ extension XORChunkEncoder {
               let last = r.uint64(), let delta = r.uint64(), let leading = r.byte(), let trailing = r.byte(),
               let free = r.byte(), free < 8, let n = r.uvarint(), n >= 2, n < 1 << 20, let raw = r.bytes(Int(n))
         else { return nil }
-        self.init(capacity: max(160, Int(n)))
-        stream = BitWriter(bytes: Array(raw))
-        stream.freeBits = Int(free)
-        guard Int(stream.bytes[0]) << 8 | Int(stream.bytes[1]) == Int(count) else { return nil }
+        guard raw.count >= 2, Int(raw[raw.startIndex]) << 8 | Int(raw[raw.startIndex + 1]) == Int(count) else { return nil }
+        var resumed: [UInt8] = []
+        resumed.reserveCapacity(max(160, Int(n)))
+        resumed.append(contentsOf: raw)
+        stream = BitWriter(resuming: resumed, freeBits: Int(free))
         self.count = Int(count)
         self.minTime = minTime
         self.maxTime = maxTime

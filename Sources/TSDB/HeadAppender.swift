@@ -51,22 +51,19 @@ public final class HeadAppender: Appender {
 
     public func commit() {
         var batchMax = Int64.min
-        for i in pending.indices {
-            let p = pending[i]
-            let target = p.series.state.withLock { s -> Bool in
-                if s.pendingMaxTime == p.t { s.pendingMaxTime = .min }
-                guard !s.removed else { return false }
-                if p.t > s.maxTime { s.appendCommitted(p.t, p.v) }
-                return true
+        pending.withUnsafeMutableBufferPointer { batch in
+            for i in batch.indices {
+                let t = batch[i].t
+                let v = batch[i].v
+                let applied = batch[i].series.state.withLock { s -> Bool in
+                    if s.pendingMaxTime == t { s.pendingMaxTime = .min }
+                    guard !s.removed else { return false }
+                    if t > s.maxTime { s.appendCommitted(t, v) }
+                    return true
+                }
+                if !applied { batch[i].series = revive(batch[i].series, t, v) }
+                if t > batchMax { batchMax = t }
             }
-            if !target {
-                // Retention removed the series between append and commit: bring it back.
-                let (revived, isNew) = head.getOrCreate(p.series.labels)
-                if isNew { created.append(revived) }
-                revived.state.withLock { s in if p.t > s.maxTime { s.appendCommitted(p.t, p.v) } }
-                pending[i].series = revived
-            }
-            if p.t > batchMax { batchMax = p.t }
         }
         if batchMax != .min { head.noteCommitted(maxTime: batchMax) }
         if let wal {
@@ -77,6 +74,14 @@ public final class HeadAppender: Appender {
         }
         pending.removeAll(keepingCapacity: true)
         created.removeAll(keepingCapacity: true)
+    }
+
+    /// Retention removed `series` between append and commit: bring it back with the sample.
+    private func revive(_ series: MemSeries, _ t: Int64, _ v: Double) -> MemSeries {
+        let (revived, isNew) = head.getOrCreate(series.labels)
+        if isNew { created.append(revived) }
+        revived.state.withLock { s in if t > s.maxTime { s.appendCommitted(t, v) } }
+        return revived
     }
 
     public func rollback() {

@@ -31,10 +31,7 @@ struct SeriesState: Sendable {
 
     mutating func appendCommitted(_ t: Int64, _ v: Double) {
         if head == nil || head!.count >= XORChunkEncoder.targetSamples {
-            if let h = head {
-                let chunk = h.chunk()
-                sealed.append(Chunk(bytes: Array(chunk.bytes[...]), minTime: chunk.minTime, maxTime: chunk.maxTime))
-            }
+            if let h = head { sealed.append(h.chunk()) }
             head = XORChunkEncoder()
         }
         head!.append(t, v)

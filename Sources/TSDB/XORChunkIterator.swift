@@ -4,7 +4,7 @@ public struct XORChunkIterator: Sendable {
     private let bytes: [UInt8]
     private let total: Int
     private var read = 0
-    private var bitPosition = 16
+    private var reader = BitReader(startingAtByte: 2)
     public private(set) var timestamp: Int64 = 0
     public private(set) var value: Double = 0
     private var timeDelta: UInt64 = 0
@@ -29,23 +29,23 @@ public struct XORChunkIterator: Sendable {
         return ok
     }
 
-    private mutating func decodeNext(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
-        var r = BitReader(bytes: buf, bitPosition: bitPosition)
-        defer { bitPosition = r.position }
+    @inline(__always) private mutating func decodeNext(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        var r = reader
+        defer { reader = r }
         switch read {
         case 0:
-            guard let t = r.readVarint(), let bits = r.readBits(64) else { return false }
+            guard let t = r.readVarint(buf), let bits = r.readBits(64, buf) else { return false }
             timestamp = t
             value = Double(bitPattern: bits)
         case 1:
-            guard let delta = r.readUvarint() else { return false }
+            guard let delta = r.readUvarint(buf) else { return false }
             timeDelta = delta
             timestamp = timestamp &+ Int64(bitPattern: delta)
-            guard readValue(&r) else { return false }
+            guard readValue(&r, buf) else { return false }
         default:
             var prefix = 0
             while prefix < 4 {
-                guard let bit = r.readBit() else { return false }
+                guard let bit = r.readBit(buf) else { return false }
                 if !bit { break }
                 prefix += 1
             }
@@ -59,7 +59,7 @@ public struct XORChunkIterator: Sendable {
             default: size = 64
             }
             if size > 0 {
-                guard let raw = r.readBits(size) else { return false }
+                guard let raw = r.readBits(size, buf) else { return false }
                 if size == 64 {
                     dod = Int64(bitPattern: raw)
                 } else if raw > 1 << UInt64(size - 1) {
@@ -70,25 +70,25 @@ public struct XORChunkIterator: Sendable {
             }
             timeDelta = UInt64(bitPattern: Int64(bitPattern: timeDelta) &+ dod)
             timestamp = timestamp &+ Int64(bitPattern: timeDelta)
-            guard readValue(&r) else { return false }
+            guard readValue(&r, buf) else { return false }
         }
         read += 1
         return true
     }
 
-    @inline(__always) private mutating func readValue(_ r: inout BitReader) -> Bool {
-        guard let changed = r.readBit() else { return false }
+    @inline(__always) private mutating func readValue(_ r: inout BitReader, _ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let changed = r.readBit(buf) else { return false }
         if !changed { return true }
-        guard let newWindow = r.readBit() else { return false }
+        guard let newWindow = r.readBit(buf) else { return false }
         if newWindow {
-            guard let l = r.readBits(5), var sig = r.readBits(6) else { return false }
+            guard let l = r.readBits(5, buf), var sig = r.readBits(6, buf) else { return false }
             if sig == 0 { sig = 64 }
             leading = UInt8(l)
             guard Int(l) + Int(sig) <= 64 else { return false }
             trailing = UInt8(64 - l - sig)
         }
         let significant = 64 - Int(leading) - Int(trailing)
-        guard significant > 0, let bits = r.readBits(significant) else { return false }
+        guard significant > 0, let bits = r.readBits(significant, buf) else { return false }
         value = Double(bitPattern: value.bitPattern ^ (bits << UInt64(trailing)))
         return true
     }

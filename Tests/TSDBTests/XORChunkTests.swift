@@ -104,3 +104,47 @@ import TestSupport
         #expect(encoder.bytes == restored.bytes)
     }
 }
+
+/// The encoder's bytes pinned to what the byte-at-a-time writer of the first release produced
+/// (that writer mirrored Prometheus's `bstream` line by line), so a faster writer cannot drift.
+@Suite struct XORChunkGoldenTests {
+    static func goldenSamples() -> [(Int64, Double)] {
+        var rng = SplitMix64(seed: 11)
+        var t: Int64 = 1_700_000_000_000
+        var v = 100.0
+        var out: [(Int64, Double)] = []
+        for i in 0..<120 {
+            t += [15_000, 15_000, 15_003, 14_000, 1 << 21, 7][i % 6]
+            switch rng.next() % 5 {
+            case 0: v += 1
+            case 1: v = Double(rng.next() % 1000) / 7
+            case 2: v = Double(bitPattern: rng.next())
+            case 3: break
+            default: v *= 1.5
+            }
+            out.append((t, v))
+        }
+        return out
+    }
+
+    static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    @Test func bytesMatchTheReferenceWriter() {
+        var encoder = XORChunkEncoder()
+        var prefixes: [String] = []
+        for (i, (t, v)) in Self.goldenSamples().enumerated() {
+            encoder.append(t, v)
+            if [1, 2, 3, 17, 64, 120].contains(i + 1) {
+                prefixes.append("\(i + 1):\(encoder.bytes.count):\(String(Self.fnv1a(encoder.bytes), radix: 16))")
+            }
+        }
+        #expect(prefixes == [
+            "1:16:7c3de7d42fe7455b", "2:20:a569153a7063947b", "3:25:9481e848479c40db",
+            "17:160:ea50badc3e1cf649", "64:650:495d29025aa770ae", "120:1228:4a86418d5c4efcb0",
+        ])
+    }
+}
