@@ -10,23 +10,57 @@ let package = Package(
         .executable(name: "scalewatch", targets: ["scalewatch"]),
         .library(name: "Exposition", targets: ["Exposition"]),
         .library(name: "TSDB", targets: ["TSDB"]),
+        .library(name: "ConfigSupport", targets: ["ConfigSupport"]),
         .library(name: "Scrape", targets: ["Scrape"]),
+        .library(name: "Simulator", targets: ["Simulator"]),
+        .library(name: "Server", targets: ["Server"]),
         .library(name: "ScalewatchApp", targets: ["ScalewatchApp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(name: "Exposition"),
         .target(name: "TSDB", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .target(name: "Scrape", dependencies: ["Exposition", "TSDB"]),
+        .target(name: "ConfigSupport", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "Scrape",
+            dependencies: [
+                "Exposition", "TSDB", "ConfigSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(name: "Simulator", dependencies: ["Exposition"]),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Exposition", "TSDB", "Scrape", "Simulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .target(
             name: "ScalewatchApp",
             dependencies: [
-                "Exposition", "TSDB", "Scrape",
+                "Exposition", "TSDB", "ConfigSupport", "Scrape", "Simulator", "Server",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -40,8 +74,17 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Exposition", "TSDB"], path: "Tests/TestSupport"),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "TestSupport"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "TestSupport"]),
-        .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "TSDB", "Exposition", "TestSupport"]),
-        .testTarget(name: "ScalewatchAppTests", dependencies: ["ScalewatchApp", "Exposition", "TestSupport"]),
+        .testTarget(name: "ConfigSupportTests", dependencies: ["ConfigSupport"]),
+        .testTarget(
+            name: "ScrapeTests",
+            dependencies: [
+                "Scrape", "TSDB", "Exposition", "ConfigSupport", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Exposition", "TestSupport"]),
+        .testTarget(name: "ScalewatchAppTests", dependencies: ["ScalewatchApp", "Server", "Scrape", "Exposition", "TSDB", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -72,5 +72,11 @@ public struct LabelMatcher: Sendable, CustomStringConvertible {
 public struct MatcherError: Error, Sendable, Hashable, CustomStringConvertible {
     public var pattern: String
     public var reason: String
+
+    public init(pattern: String, reason: String) {
+        self.pattern = pattern
+        self.reason = reason
+    }
+
     public var description: String { "invalid regular expression \"\(pattern)\": \(reason)" }
 }
