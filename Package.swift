@@ -74,7 +74,6 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Exposition", "TSDB"], path: "Tests/TestSupport"),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "TestSupport"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "TestSupport"]),
-        .testTarget(name: "ConfigSupportTests", dependencies: ["ConfigSupport"]),
         .testTarget(
             name: "ScrapeTests",
             dependencies: [

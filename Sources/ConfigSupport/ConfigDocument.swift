@@ -37,7 +37,9 @@ public final class ConfigDocument {
 
     /// Throws every recorded issue, or returns when there are none.
     public func check() throws(ConfigError) {
-        if !issues.isEmpty { throw ConfigError(issues: issues) }
+        if !issues.isEmpty {
+            throw ConfigError(issues: issues.sorted { ($0.position.line, $0.position.column) < ($1.position.line, $1.position.column) })
+        }
     }
 
     static func issue(for error: YamlError, file: String) -> ConfigIssue {

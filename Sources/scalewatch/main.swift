@@ -19,7 +19,7 @@ struct Scalewatch: ParsableCommand {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check inputs the way promtool does.",
-        subcommands: [CheckMetrics.self]
+        subcommands: [CheckMetrics.self, CheckConfig.self]
     )
 }
 
@@ -52,6 +52,23 @@ struct CheckMetrics: ParsableCommand {
         } else {
             print(outcome.output, terminator: "")
         }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}
+
+struct CheckConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Check config files; print every issue with file, line and key (exit 1 if any)."
+    )
+
+    @Argument(help: "Config files to check.")
+    var files: [String]
+
+    func run() throws {
+        let outcome = ConfigCheck.run(paths: files)
+        print(outcome.output, terminator: "")
+        StandardError.write(outcome.errors)
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

@@ -1,0 +1,76 @@
+import ConfigSupport
+import Scrape
+import TSDB
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The whole config file, in Prometheus's shape. Each module owns its section's type; this
+/// composes them, checks what spans sections (unique job names) and reports every issue.
+public struct ScalewatchConfig: Sendable, Equatable {
+    public var global = GlobalConfig()
+    public var scrapeConfigs: [ScrapeConfig] = []
+    public var storage = StorageSection()
+    public var web = WebSection()
+
+    public init() {}
+
+    /// Sections later issues add; named so the error says they are not read yet.
+    static let plannedSections: Set<String> = ["rule_files", "alerting", "remote_write", "remote_read", "autoscaling", "kubernetes"]
+    static let sections: Set<String> = ["global", "scrape_configs", "storage", "web"]
+
+    /// Reads a config from text; throws every issue at once.
+    public init(text: String, file: String) throws(ConfigError) {
+        let doc = ConfigDocument(file: file, text: text)
+        let root = doc.rootNode
+        self.init(reading: root)
+        try doc.check()
+    }
+
+    /// Reads the file at `path`.
+    public static func load(path: String) throws(ConfigError) -> ScalewatchConfig {
+        guard let text = readTextFile(path) else {
+            throw ConfigError(issues: [ConfigIssue(
+                position: ConfigPosition(file: path, line: 0, column: 0), key: "",
+                message: "cannot read config file: \(String(cString: strerror(errno)))")])
+        }
+        return try ScalewatchConfig(text: text, file: path)
+    }
+
+    init(reading root: ConfigNode) {
+        if root.isNull { return }
+        guard let m = root.mapping(allowed: Self.sections.union(Self.plannedSections)) else { return }
+        for key in Self.plannedSections {
+            m[key]?.fail("section not supported by this version of Scalewatch yet")
+        }
+        if let g = m["global"] { global = GlobalConfig(reading: g) }
+        var seenJobs: [String: Int] = [:]
+        for node in m["scrape_configs"]?.list ?? [] {
+            guard let job = ScrapeConfig(reading: node, global: global) else { continue }
+            if let line = seenJobs[job.jobName] {
+                node.fail("found multiple scrape configs with job name \"\(job.jobName)\" (first at line \(line))")
+                continue
+            }
+            seenJobs[job.jobName] = node.position.line
+            scrapeConfigs.append(job)
+        }
+        if let s = m["storage"] { storage = StorageSection(reading: s) }
+        if let w = m["web"] { web = WebSection(reading: w) }
+    }
+}
+
+/// Reads a whole text file; nil (with `errno` set) when it cannot be read.
+func readTextFile(_ path: String) -> String? {
+    guard let f = fopen(path, "rb") else { return nil }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, f)
+        if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
+        if n < buffer.count { break }
+    }
+    if ferror(f) != 0 { return nil }
+    return String(decoding: bytes, as: UTF8.self)
+}

@@ -1,0 +1,121 @@
+import ConfigSupport
+import Foundation
+import ScalewatchApp
+import Scrape
+import Testing
+import TestSupport
+
+@Suite struct ConfigTests {
+    /// The shipped example, with the in-cluster secret paths pointed at files made here.
+    @Test func shippedExampleIsValid() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { dir.cleanup() }
+        try "token".write(toFile: dir.path + "/token", atomically: true, encoding: .utf8)
+        try "ca".write(toFile: dir.path + "/ca.crt", atomically: true, encoding: .utf8)
+        let example = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("examples/scalewatch.yml"), encoding: .utf8)
+        let text = example.replacingOccurrences(of: "/var/run/secrets/kubernetes.io/serviceaccount", with: dir.path)
+        let config = try ScalewatchConfig(text: text, file: dir.path + "/scalewatch.yml")
+        #expect(config.scrapeConfigs.map(\.jobName) == ["kueue", "modelmesh", "vllm"])
+        let kueue = config.scrapeConfigs[0]
+        #expect(kueue.scheme == "https")
+        #expect(kueue.scrapeInterval.description == "30s")
+        #expect(kueue.authorization?.credentialsFile == dir.path + "/token")
+        let modelmesh = config.scrapeConfigs[1]
+        #expect(modelmesh.scrapeInterval.description == "15s")
+        #expect(modelmesh.scrapeTimeout.description == "10s")
+        #expect(modelmesh.relabelConfigs.map(\.action) == [.hashmod, .keep])
+        #expect(modelmesh.limits.sampleLimit == 50_000)
+        #expect(config.scrapeConfigs[2].limits.bodySizeLimit == 20 << 20)
+        #expect(config.storage.maxBytes == 2 << 30)
+        #expect(config.global.externalLabels == ["cluster": "gpu-east-1"])
+    }
+
+    @Test func everyIssueIsReportedWithFileLineAndKey() throws {
+        let text = """
+            global:
+              scrape_interval: 15s
+              scrape_timout: 5s
+            scrape_configs:
+              - job_name: a
+                scrape_interval: 10s
+                scrape_timeout: 20s
+                honor_labels: maybe
+                sample_limit: lots
+              - job_name: a
+              - job_name: b
+                relabel_configs:
+                  - source_labels: [x]
+                    regex: "(unclosed"
+                    target_label: y
+                authorization:
+                  credentials_file: /nonexistent/token
+                static_configs:
+                  - targets: ["http://host:80/metrics"]
+            storage:
+              retention: 1fortnight
+            """
+        #expect(throws: ConfigError.self) { try ScalewatchConfig(text: text, file: "bad.yml") }
+        do {
+            _ = try ScalewatchConfig(text: text, file: "bad.yml")
+        } catch {
+            let lines = error.issues.map(\.description)
+            let expected = [
+                "bad.yml:3:3: global.scrape_timout: unknown key",
+                "bad.yml:7:21: scrape_configs[0].scrape_timeout: scrape timeout greater than scrape interval for scrape config with job name \"a\"",
+                "bad.yml:8:19: scrape_configs[0].honor_labels: expected true or false, found \"maybe\"",
+                "bad.yml:9:19: scrape_configs[0].sample_limit: expected an integer, found \"lots\"",
+                "bad.yml:10:5: scrape_configs[1]: found multiple scrape configs with job name \"a\" (first at line 5)",
+                "bad.yml:14:16: scrape_configs[2].relabel_configs[0].regex: invalid regular expression \"(unclosed\"",
+                "bad.yml:17:25: scrape_configs[2].authorization.credentials_file: cannot read file \"/nonexistent/token\"",
+                "bad.yml:19:19: scrape_configs[2].static_configs[0].targets[0]: \"http://host:80/metrics\" is not a valid hostname",
+                "bad.yml:21:14: storage.retention: not a valid duration string: \"1fortnight\"",
+            ]
+            for e in expected {
+                #expect(lines.contains { $0.hasPrefix(e) }, "missing: \(e)\nin:\n\(lines.joined(separator: "\n"))")
+            }
+            #expect(lines.count == expected.count, "\(lines.joined(separator: "\n"))")
+        }
+    }
+
+    @Test func unsetTimeoutIsTheGlobalOneCappedAtTheInterval() throws {
+        let config = try ScalewatchConfig(text: """
+            global: {scrape_interval: 1m, scrape_timeout: 10s}
+            scrape_configs:
+              - job_name: fast
+                scrape_interval: 5s
+              - job_name: default
+            """, file: "c.yml")
+        #expect(config.scrapeConfigs[0].scrapeTimeout.description == "5s")
+        #expect(config.scrapeConfigs[1].scrapeInterval.description == "1m")
+        #expect(config.scrapeConfigs[1].scrapeTimeout.description == "10s")
+        #expect(config.scrapeConfigs[1].metricsPath == "/metrics")
+        #expect(config.scrapeConfigs[1].honorTimestamps)
+        #expect(config.scrapeConfigs[1].enableCompression)
+    }
+
+    @Test func durationsFollowPrometheus() throws {
+        for (text, ms, back) in [("1h30m", 5_400_000, "1h30m"), ("90s", 90_000, "1m30s"), ("0", 0, "0s"), ("1d", 86_400_000, "1d"),
+                                 ("2w", 1_209_600_000, "2w"), ("1y", 31_536_000_000, "1y"), ("1500ms", 1500, "1s500ms")] as [(String, Int64, String)] {
+            let d = try ConfigDuration(parsing: text)
+            #expect(d.milliseconds == ms)
+            #expect(d.description == back)
+        }
+        for bad in ["", "1", "1m1h", "5 s", "-1s", "1.5h", "1hh"] {
+            #expect(throws: ConfigDuration.ParseError.self, "\(bad)") { try ConfigDuration(parsing: bad) }
+        }
+    }
+
+    @Test func checkConfigExitsOneAndPrintsEveryIssue() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { dir.cleanup() }
+        let path = dir.path + "/bad.yml"
+        try "scrape_configs:\n  - job_name: x\n    colour: red\n  - scrape_interval: 1s\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let outcome = ConfigCheck.run(paths: [path])
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.errors.contains("\(path):3:5: scrape_configs[0].colour: unknown key"))
+        #expect(outcome.errors.contains("\(path):4:5: scrape_configs[1].job_name: missing required key"))
+        let good = dir.path + "/good.yml"
+        try "scrape_configs:\n  - job_name: x\n".write(toFile: good, atomically: true, encoding: .utf8)
+        #expect(ConfigCheck.run(paths: [good]).exitCode == 0)
+    }
+}
