@@ -7,6 +7,8 @@ public protocol Appender: AnyObject {
     @discardableResult
     func append(_ labels: Labels, _ timestampMs: Int64, _ value: Double) throws(AppendError) -> MemSeries
     func append(_ series: MemSeries, _ timestampMs: Int64, _ value: Double) throws(AppendError)
+    /// The series with these labels, created (and logged with the batch) if new, without a sample.
+    func series(for labels: Labels) -> MemSeries
     func commit()
     func rollback()
 }

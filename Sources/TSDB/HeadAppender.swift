@@ -29,6 +29,12 @@ public final class HeadAppender: Appender {
         return series
     }
 
+    public func series(for labels: Labels) -> MemSeries {
+        let (series, isNew) = head.getOrCreate(labels)
+        if isNew { created.append(series) }
+        return series
+    }
+
     public func append(_ series: MemSeries, _ t: Int64, _ v: Double) throws(AppendError) {
         let latest = head.maxTime.load(ordering: .relaxed)
         if latest != .min, t < latest &- head.retentionMs {

@@ -14,7 +14,7 @@ import TSDB
             series.append(s)
             // Every fourth key shares one hash, so probing must compare bytes, not hashes.
             let hash: UInt64 = i % 4 == 0 ? 42 : UInt64(i) &* 0x9e37_79b9_7f4a_7c15
-            key.withUnsafeBufferPointer { cache.insert($0, 0..<key.count, hash: hash, series: s) }
+            _ = key.withUnsafeBufferPointer { cache.insert($0, 0..<key.count, hash: hash, series: s) }
         }
         #expect(cache.count == 1000)
         for (i, key) in keys.enumerated() {
