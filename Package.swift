@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TSDB", targets: ["TSDB"]),
         .library(name: "ConfigSupport", targets: ["ConfigSupport"]),
         .library(name: "Scrape", targets: ["Scrape"]),
+        .library(name: "PromQL", targets: ["PromQL"]),
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "Server", targets: ["Server"]),
         .library(name: "ScalewatchApp", targets: ["ScalewatchApp"]),
@@ -38,16 +39,19 @@ let package = Package(
                 "Exposition", "TSDB", "ConfigSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        .target(name: "PromQL", dependencies: ["TSDB"]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "Simulator", dependencies: ["Exposition"]),
         .target(
             name: "Server",
             dependencies: [
-                "Exposition", "TSDB", "Scrape", "Simulator",
+                "Exposition", "TSDB", "PromQL", "Scrape", "Simulator", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -62,6 +66,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .executableTarget(
@@ -69,6 +75,9 @@ let package = Package(
             dependencies: [
                 "ScalewatchApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .target(name: "TestSupport", dependencies: ["Exposition", "TSDB"], path: "Tests/TestSupport"),
@@ -82,8 +91,17 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Exposition", "TestSupport"]),
-        .testTarget(name: "ScalewatchAppTests", dependencies: ["ScalewatchApp", "Server", "Scrape", "Exposition", "TSDB", "TestSupport"]),
+        .testTarget(
+            name: "ScalewatchAppTests",
+            dependencies: [
+                "ScalewatchApp", "Server", "Scrape", "Simulator", "Exposition", "TSDB", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

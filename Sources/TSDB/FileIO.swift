@@ -100,6 +100,12 @@ enum FileIO {
         guard Glibc.truncate(path, off_t(length)) == 0 else { throw .errno(path, "truncate") }
     }
 
+    /// The file's size in bytes, 0 when it cannot be read.
+    static func size(_ path: String) -> Int {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : 0
+    }
+
     static func remove(_ path: String) {
         unlink(path)
     }

@@ -9,6 +9,8 @@ public final class Head: Sendable {
     let index = Mutex(IndexState())
     /// Latest sample time committed, for the "too old" bound.
     let maxTime = Atomic<Int64>(.min)
+    /// Samples committed since start-up (restored ones not counted).
+    let appendedSamples = Atomic<Int>(0)
     /// Series removed by retention since the interner was last pruned.
     let removedSinceInternerPrune = Atomic<Int>(0)
     /// Samples older than `maxTime - retentionMs` are rejected as too old.
@@ -28,6 +30,9 @@ public final class Head: Sendable {
 
     /// The latest timestamp committed to any series.
     public var latestTime: Int64 { maxTime.load(ordering: .relaxed) }
+
+    /// Samples committed through appenders since start-up.
+    public var samplesAppended: Int { appendedSamples.load(ordering: .relaxed) }
 
     /// The series with exactly these labels, created (and indexed) when new.
     public func getOrCreate(_ labels: Labels) -> (series: MemSeries, created: Bool) {

@@ -72,6 +72,7 @@ public final class HeadAppender: Appender {
             }
         }
         if batchMax != .min { head.noteCommitted(maxTime: batchMax) }
+        head.appendedSamples.add(pending.count, ordering: .relaxed)
         if let wal {
             record.removeAll(keepingCapacity: true)
             WALRecord.encodeSeries(created, into: &record)

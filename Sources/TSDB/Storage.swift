@@ -54,6 +54,12 @@ public final class Storage: Sendable {
         wal = try WAL(directory: walDirectory, startingAfter: max(segments.last ?? 0, firstSegment))
     }
 
+    /// Bytes of WAL on disk plus those waiting for the next flush (0 in memory-only mode).
+    public var walBytes: Int { (wal?.diskBytes ?? 0) + (wal?.pendingBytes ?? 0) }
+
+    /// Bytes logged and waiting for the next WAL flush.
+    public var walPendingBytes: Int { wal?.pendingBytes ?? 0 }
+
     /// A new batch appender.
     public func appender() -> HeadAppender { HeadAppender(head: head, wal: wal) }
 

@@ -44,6 +44,11 @@ public final class WAL: Sendable {
         buffer.withLock { $0.append(contentsOf: record) }
     }
 
+    /// Bytes of the segment files on disk.
+    public var diskBytes: Int {
+        Self.segments(in: directory).reduce(0) { $0 + FileIO.size(Self.segmentPath(directory, $1)) }
+    }
+
     /// Bytes logged but not yet written.
     public var pendingBytes: Int { buffer.withLock { $0.count } }
 

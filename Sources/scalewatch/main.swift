@@ -1,5 +1,8 @@
 import ArgumentParser
 import Exposition
+import Logging
+import Metrics
+import Prometheus
 import ScalewatchApp
 
 #if canImport(Glibc)
@@ -8,12 +11,59 @@ import Glibc
 
 /// The `scalewatch` command line.
 @main
-struct Scalewatch: ParsableCommand {
+struct Scalewatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scalewatch",
         abstract: "Observability and autoscaling for Kueue queues and model servers.",
-        subcommands: [Check.self]
+        subcommands: [Run.self, Check.self]
     )
+}
+
+/// Logging and metrics, set up once per process.
+enum ProcessSetup {
+    static func bootstrap(logLevel: String) throws -> PrometheusCollectorRegistry {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log.level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }
+}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run Scalewatch on a config file: scrape, store, serve; SIGHUP reloads, SIGTERM drains."
+    )
+
+    @Option(name: .customLong("config"), help: "The config file.")
+    var config: String
+
+    @Option(name: .customLong("web.listen-address"), help: "Override web.listen_address (host:port; port 0 picks a free one).")
+    var listenAddress: String?
+
+    @Option(name: .customLong("log.level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func run() async throws {
+        let registry = try ProcessSetup.bootstrap(logLevel: logLevel)
+        var loaded: ScalewatchConfig
+        do {
+            loaded = try ScalewatchConfig.load(path: config)
+        } catch {
+            StandardError.write("config \(config) is invalid:\n\(error)\n")
+            throw ExitCode(1)
+        }
+        if let listenAddress { loaded.web.listenAddress = listenAddress }
+        let logger = Logger(label: "scalewatch")
+        try await ScalewatchRunner.run(config: loaded, configPath: config, registry: registry, logger: logger,
+                                       onListening: { url in print("Scalewatch listening on \(url)") })
+    }
 }
 
 struct Check: ParsableCommand {

@@ -1,0 +1,115 @@
+import ConfigSupport
+import Logging
+import Prometheus
+import Scrape
+import Server
+import ServiceLifecycle
+import Synchronization
+import TSDB
+import UnixSignals
+
+/// The running system behind one config file: opens the store (replaying the WAL), scrapes,
+/// keeps the store tidy, reloads on SIGHUP and `POST /-/reload`, and on SIGTERM stops
+/// scraping, flushes the WAL and writes a snapshot before returning.
+public final class Controller: Service, Sendable {
+    public let configPath: String?
+    let logger: Logger
+    let registry: PrometheusCollectorRegistry
+    let state: Mutex<State>
+    /// Extra work started once the store is open (the demo's simulator, tests).
+    let onReady: @Sendable (Storage) async -> Void
+
+    struct State: Sendable {
+        var config: ScalewatchConfig
+        var storage: Storage? = nil
+        var metrics: SelfMetrics? = nil
+        var manager: ScrapeManager? = nil
+    }
+
+    public init(config: ScalewatchConfig, configPath: String?, registry: PrometheusCollectorRegistry, logger: Logger,
+                onReady: @escaping @Sendable (Storage) async -> Void = { _ in }) {
+        self.configPath = configPath
+        self.logger = logger
+        self.registry = registry
+        self.onReady = onReady
+        state = Mutex(State(config: config))
+    }
+
+    public var config: ScalewatchConfig { state.withLock { $0.config } }
+    public var storage: Storage? { state.withLock { $0.storage } }
+    public var scrapePools: [ScrapePool] { state.withLock { $0.manager }?.pools ?? [] }
+
+    /// The routes' view of this controller.
+    public var serverContext: ServerContext {
+        ServerContext(
+            storage: { [self] in storage },
+            metrics: { [self] in state.withLock { $0.metrics } },
+            scrapePools: { [self] in scrapePools },
+            externalLabels: { [self] in config.global.externalLabels },
+            reload: { [self] in await reload() },
+            now: { wallClockMilliseconds() })
+    }
+
+    public func run() async throws {
+        let config = self.config
+        let clock = ContinuousClock()
+        let began = clock.now
+        let storage = try Storage(options: config.storage.options, logger: logger)
+        let stats = storage.restoreStats
+        logger.info("store open", metadata: [
+            "path": "\(config.storage.path)", "series": "\(stats.seriesFromSnapshot + stats.seriesFromWAL)",
+            "wal_samples": "\(stats.samplesFromWAL)", "took": "\(clock.now - began)",
+        ])
+        let manager = ScrapeManager(storage: storage, logger: logger, seed: Self.seed(config))
+        state.withLock { s in
+            s.storage = storage
+            s.metrics = SelfMetrics(registry: registry, storage: storage)
+            s.manager = manager
+        }
+        await manager.apply(config.scrapeConfigs)
+        await onReady(storage)
+        let housekeeping = StorageHousekeeping(storage: storage, logger: logger, now: { wallClockMilliseconds() })
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await housekeeping.run() }
+            group.addTask { [self] in
+                for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                    if let problem = await reload() { logger.error("reload rejected: \(problem)") }
+                }
+            }
+            do { try await gracefulShutdown() } catch { logger.debug("shutdown wait ended: \(error)") }
+            group.cancelAll()
+        }
+        await manager.shutdown()
+        try storage.close()
+        logger.info("stopped: WAL flushed and snapshot written")
+    }
+
+    /// Re-reads the config file; a bad file is rejected and the running config kept. Scrape jobs
+    /// restart only where they changed; stored data is untouched.
+    public func reload() async -> String? {
+        guard let path = configPath else { return "no config file to reload (running on the embedded config)" }
+        let fresh: ScalewatchConfig
+        do {
+            fresh = try ScalewatchConfig.load(path: path)
+        } catch {
+            logger.error("reload: config rejected, the previous one keeps running", metadata: ["issues": "\(error)"])
+            return error.description
+        }
+        let (old, manager) = state.withLock { s in
+            defer { s.config = fresh }
+            return (s.config, s.manager)
+        }
+        if fresh.storage != old.storage { logger.warning("reload: storage settings take effect at the next start") }
+        await manager?.apply(fresh.scrapeConfigs)
+        logger.info("config reloaded", metadata: ["jobs": "\(fresh.scrapeConfigs.count)"])
+        return nil
+    }
+
+    static func seed(_ config: ScalewatchConfig) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for (k, v) in config.global.externalLabels.sorted(by: { $0.key < $1.key }) {
+            for b in (k + "=" + v).utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        }
+        return h
+    }
+}

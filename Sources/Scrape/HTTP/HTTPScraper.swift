@@ -1,0 +1,168 @@
+import AsyncHTTPClient
+import Exposition
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Fetches targets over HTTP(S) the way Prometheus's scraper does: its Accept header, gzip,
+/// `X-Prometheus-Scrape-Timeout-Seconds`, credentials read from their files on every scrape,
+/// only 200 accepted, and the body limit applied to the uncompressed bytes.
+public final class HTTPScraper: Sendable {
+    let client: HTTPClient
+    public static let userAgent = "Scalewatch/0.1"
+
+    public init() {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .follow(max: 10, allowCycles: false),
+            decompression: .enabled(limit: .none))
+        configuration.connectionPool = .init(idleTimeout: .seconds(90))
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    public func shutdown() async throws { try await client.shutdown() }
+
+    /// What a successful scrape returned.
+    public struct Body: Sendable {
+        public let bytes: [UInt8]
+        public let format: ExpositionFormat
+        /// The response Content-Type, as sent.
+        public let contentType: String
+    }
+
+    public func scrape(_ target: ScrapeTarget, _ config: ScrapeConfig) async throws(ScrapeFailure) -> Body {
+        var request = HTTPClientRequest(url: target.url)
+        request.headers.add(name: "Accept", value: ExpositionFormat.scrapeAcceptHeader)
+        request.headers.add(name: "Accept-Encoding", value: config.enableCompression ? "gzip" : "identity")
+        request.headers.add(name: "User-Agent", value: Self.userAgent)
+        request.headers.add(name: "X-Prometheus-Scrape-Timeout-Seconds", value: formatSeconds(target.timeoutMs))
+        if let auth = try authorizationHeader(config) { request.headers.add(name: "Authorization", value: auth) }
+        if target.url.hasPrefix("https://") { request.tlsConfiguration = try tlsConfiguration(config.tls) }
+        let limit = config.limits.bodySizeLimit > 0 ? Int(config.limits.bodySizeLimit) : Int.max
+        let timeout = target.timeoutMs
+        let client = self.client
+        let prepared = request
+        let outcome: Result<Body, ScrapeFailure> = await withTaskGroup(of: Result<Body, ScrapeFailure>?.self) { group in
+            group.addTask {
+                do {
+                    let response = try await client.execute(prepared, timeout: .milliseconds(timeout))
+                    guard response.status == .ok else {
+                        return .failure(.status(code: Int(response.status.code), reason: response.status.reasonPhrase))
+                    }
+                    let buffer = try await response.body.collect(upTo: limit)
+                    let contentType = response.headers.first(name: "Content-Type") ?? ""
+                    return .success(Body(bytes: Array(buffer.readableBytesView), format: ExpositionFormat(contentType: contentType), contentType: contentType))
+                } catch is NIOTooManyBytesError {
+                    return .failure(.bodyTooLarge(limit: Int64(limit)))
+                } catch is CancellationError {
+                    return nil
+                } catch {
+                    return .failure(Self.describe(error))
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(timeout))
+                return Task.isCancelled ? nil : .failure(.timeout(ms: timeout))
+            }
+            var first: Result<Body, ScrapeFailure>? = nil
+            while let next = await group.next() {
+                if let next {
+                    first = next
+                    break
+                }
+            }
+            group.cancelAll()
+            return first ?? .failure(.timeout(ms: timeout))
+        }
+        return try outcome.get()
+    }
+
+    static func describe(_ error: any Error) -> ScrapeFailure {
+        if let e = error as? HTTPClientError {
+            if e == .deadlineExceeded || e == .readTimeout || e == .connectTimeout { return .transport("Get: context deadline exceeded (\(e))") }
+            if e == .remoteConnectionClosed { return .transport("connection closed by the target before the response ended") }
+            return .transport("\(e)")
+        }
+        if let e = error as? NIOSSLError { return .transport("TLS: \(e)") }
+        if let e = error as? IOError { return .transport("connection failed: \(e)") }
+        return .transport("\(error)")
+    }
+
+    func authorizationHeader(_ config: ScrapeConfig) throws(ScrapeFailure) -> String? {
+        if let auth = config.authorization {
+            let secret: String
+            if let file = auth.credentialsFile {
+                secret = try Self.readSecret(file)
+            } else {
+                secret = auth.credentials ?? ""
+            }
+            return secret.isEmpty ? nil : "\(auth.type) \(secret)"
+        }
+        if let basic = config.basicAuth {
+            let password = try basic.passwordFile.map { (f) throws(ScrapeFailure) -> String in try Self.readSecret(f) } ?? basic.password ?? ""
+            return "Basic " + base64(Array("\(basic.username):\(password)".utf8))
+        }
+        return nil
+    }
+
+    /// A credentials file's content with surrounding whitespace trimmed, as Prometheus reads it.
+    static func readSecret(_ path: String) throws(ScrapeFailure) -> String {
+        guard let f = fopen(path, "rb") else {
+            throw .credentials("unable to read credentials file \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, f)
+            bytes.append(contentsOf: buffer[0..<n])
+            if n < buffer.count { break }
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+
+    func tlsConfiguration(_ tls: TLSSettings) throws(ScrapeFailure) -> TLSConfiguration {
+        var c = TLSConfiguration.makeClientConfiguration()
+        do {
+            if let ca = tls.caFile { c.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca)) }
+            if let cert = tls.certFile, let key = tls.keyFile {
+                c.certificateChain = try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) }
+                c.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+            }
+        } catch {
+            throw .credentials("unable to load TLS files: \(error)")
+        }
+        if tls.insecureSkipVerify { c.certificateVerification = .none }
+        return c
+    }
+}
+
+/// Go's `strconv.FormatFloat(seconds, 'f', -1, 64)` for a whole number of milliseconds.
+func formatSeconds(_ ms: Int64) -> String {
+    if ms % 1000 == 0 { return String(ms / 1000) }
+    var fraction = String(ms % 1000)
+    while fraction.count < 3 { fraction = "0" + fraction }
+    while fraction.hasSuffix("0") { fraction.removeLast() }
+    return "\(ms / 1000).\(fraction)"
+}
+
+/// Standard base64 with padding.
+func base64(_ bytes: [UInt8]) -> String {
+    let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".unicodeScalars)
+    var out = String.UnicodeScalarView()
+    var i = 0
+    while i < bytes.count {
+        let b0 = UInt32(bytes[i]), b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0, b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
+        let n = b0 << 16 | b1 << 8 | b2
+        out.append(table[Int(n >> 18 & 63)])
+        out.append(table[Int(n >> 12 & 63)])
+        out.append(i + 1 < bytes.count ? table[Int(n >> 6 & 63)] : "=")
+        out.append(i + 2 < bytes.count ? table[Int(n & 63)] : "=")
+        i += 3
+    }
+    return String(out)
+}
