@@ -73,8 +73,9 @@ let package = Package(
         .executableTarget(
             name: "scalewatch",
             dependencies: [
-                "ScalewatchApp",
+                "ScalewatchApp", "Server", "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -13,11 +13,14 @@ public struct GlobalConfig: Sendable, Equatable {
     public init(reading node: ConfigNode) {
         guard let m = node.mapping(allowed: Self.keys) else { return }
         if let d = m["scrape_interval"]?.nonZeroDuration { scrapeInterval = d }
-        if let d = m["scrape_timeout"]?.nonZeroDuration { scrapeTimeout = d }
         if let d = m["evaluation_interval"]?.nonZeroDuration { evaluationInterval = d }
-        // As in Prometheus: a global timeout longer than the global interval is an error.
-        if scrapeTimeout > scrapeInterval {
-            (m["scrape_timeout"] ?? node).fail("global scrape timeout greater than scrape interval")
+        // As in Prometheus: a set timeout longer than the interval is an error; an unset one
+        // is the default 10s, capped at the interval.
+        if let n = m["scrape_timeout"], let d = n.nonZeroDuration {
+            scrapeTimeout = d
+            if d > scrapeInterval { n.fail("global scrape timeout greater than scrape interval") }
+        } else if scrapeTimeout > scrapeInterval {
+            scrapeTimeout = scrapeInterval
         }
         for (name, value, child) in m["external_labels"]?.stringMap ?? [] {
             if !LabelNameRules.isValidLabelName(name) {

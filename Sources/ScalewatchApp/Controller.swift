@@ -16,8 +16,8 @@ public final class Controller: Service, Sendable {
     let logger: Logger
     let registry: PrometheusCollectorRegistry
     let state: Mutex<State>
-    /// Extra work started once the store is open (the demo's simulator, tests).
-    let onReady: @Sendable (Storage) async -> Void
+    /// Called once the store is open and scraping has started (the demo's status line, tests).
+    let onReady: @Sendable (Controller) async -> Void
 
     struct State: Sendable {
         var config: ScalewatchConfig
@@ -27,7 +27,7 @@ public final class Controller: Service, Sendable {
     }
 
     public init(config: ScalewatchConfig, configPath: String?, registry: PrometheusCollectorRegistry, logger: Logger,
-                onReady: @escaping @Sendable (Storage) async -> Void = { _ in }) {
+                onReady: @escaping @Sendable (Controller) async -> Void = { _ in }) {
         self.configPath = configPath
         self.logger = logger
         self.registry = registry
@@ -67,7 +67,7 @@ public final class Controller: Service, Sendable {
             s.manager = manager
         }
         await manager.apply(config.scrapeConfigs)
-        await onReady(storage)
+        await onReady(self)
         let housekeeping = StorageHousekeeping(storage: storage, logger: logger, now: { wallClockMilliseconds() })
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await housekeeping.run() }

@@ -3,7 +3,6 @@ import Logging
 import Prometheus
 import Server
 import ServiceLifecycle
-import TSDB
 
 /// Runs Scalewatch: the controller and its HTTP server in one `ServiceGroup` that drains on
 /// SIGTERM or SIGINT (server first, then scraping, then the store's flush and snapshot).
@@ -12,7 +11,7 @@ public enum ScalewatchRunner {
         config: ScalewatchConfig, configPath: String?, registry: PrometheusCollectorRegistry, logger: Logger,
         extraServices: [any Service] = [],
         onListening: @escaping @Sendable (String) -> Void = { _ in },
-        onReady: @escaping @Sendable (Storage) async -> Void = { _ in }
+        onReady: @escaping @Sendable (Controller) async -> Void = { _ in }
     ) async throws {
         guard let listen = HostPort(config.web.listenAddress) else {
             throw RunError(message: "web.listen_address \"\(config.web.listenAddress)\" is not host:port")

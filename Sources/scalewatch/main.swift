@@ -4,6 +4,9 @@ import Logging
 import Metrics
 import Prometheus
 import ScalewatchApp
+import Server
+import Simulator
+import UnixSignals
 
 #if canImport(Glibc)
 import Glibc
@@ -15,7 +18,7 @@ struct Scalewatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scalewatch",
         abstract: "Observability and autoscaling for Kueue queues and model servers.",
-        subcommands: [Run.self, Check.self]
+        subcommands: [Run.self, Demo.self, Simulate.self, Check.self]
     )
 }
 
@@ -33,6 +36,66 @@ enum ProcessSetup {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         return registry
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run Scalewatch on simulated Kueue and model servers (no cluster needed); Ctrl-C stops it."
+    )
+
+    @Option(help: "Port of the API on 127.0.0.1 (0 picks a free one).")
+    var port = 0
+
+    @Option(help: "Seed of the simulated world.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Simulated seconds per real second.")
+    var speed = 1.0
+
+    @Option(name: .customLong("log.level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "warning"
+
+    func run() async throws {
+        let registry = try ProcessSetup.bootstrap(logLevel: logLevel)
+        var options = ScalewatchApp.Demo.Options()
+        options.port = port
+        options.seed = seed
+        options.speed = speed
+        try await ScalewatchApp.Demo.run(options, registry: registry, logger: Logger(label: "scalewatch"), print: { line in
+            print(line)
+            fflush(nil)
+        })
+    }
+}
+
+struct Simulate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve simulated Kueue and model-server metrics endpoints (list: /targets); SIGTERM stops it."
+    )
+
+    @Option(name: .customLong("listen"), help: "host:port to serve on (port 0 picks a free one).")
+    var listen = "127.0.0.1:9100"
+
+    @Option(help: "Seed of the simulated world.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Simulated seconds per real second.")
+    var speed = 1.0
+
+    func run() async throws {
+        _ = try ProcessSetup.bootstrap(logLevel: "warning")
+        guard let address = HostPort(listen) else { throw ValidationError("--listen must be host:port") }
+        let logger = Logger(label: "scalewatch.simulate")
+        let start = wallClockMilliseconds()
+        let simulation = Simulation(config: .standard(seed: seed), startMs: start)
+        let clock = SimulationClock(startMs: start, speed: speed, wallNow: { wallClockMilliseconds() })
+        let server = try await SimulatorServer.start(simulation: simulation, clock: clock, host: address.host, port: address.port, logger: logger)
+        print("Simulator listening on http://\(address.host):\(server.port) (endpoints: /targets)")
+        for e in simulation.endpoints { print("  \(e.kind.rawValue)\t\(e.path)") }
+        fflush(nil)
+        for await _ in await UnixSignalsSequence(trapping: .sigterm, .sigint) { break }
+        await server.stop()
     }
 }
 
@@ -62,7 +125,10 @@ struct Run: AsyncParsableCommand {
         if let listenAddress { loaded.web.listenAddress = listenAddress }
         let logger = Logger(label: "scalewatch")
         try await ScalewatchRunner.run(config: loaded, configPath: config, registry: registry, logger: logger,
-                                       onListening: { url in print("Scalewatch listening on \(url)") })
+                                       onListening: { url in
+                                           print("Scalewatch listening on \(url)")
+                                           fflush(nil)
+                                       })
     }
 }
 

@@ -1,0 +1,100 @@
+import ConfigSupport
+import Foundation
+import Logging
+import Prometheus
+import Scrape
+import Server
+import Simulator
+import Synchronization
+import TSDB
+
+/// `scalewatch demo`: the simulator and the controller in one process, on an embedded config
+/// that scrapes the simulated Kueue controller and every model-server replica (found through a
+/// file_sd file the demo keeps current). The store is in memory.
+public enum Demo {
+    public struct Options: Sendable {
+        public var port = 0
+        public var seed: UInt64 = 42
+        public var speed = 1.0
+        public var scrapeInterval = "5s"
+        public var statusEvery: Duration = .seconds(5)
+        public init() {}
+    }
+
+    public static func run(_ options: Options, registry: PrometheusCollectorRegistry, logger: Logger,
+                           print: @escaping @Sendable (String) -> Void) async throws {
+        let start = wallClockMilliseconds()
+        let simulation = Simulation(config: .standard(seed: options.seed), startMs: start)
+        let clock = SimulationClock(startMs: start, speed: options.speed, wallNow: { wallClockMilliseconds() })
+        let simulator = try await SimulatorServer.start(simulation: simulation, clock: clock, logger: logger)
+        let directory = NSTemporaryDirectory() + "scalewatch-demo-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let targetsFile = directory + "/model-servers.json"
+        try writeTargets(simulation, port: simulator.port, to: targetsFile)
+        let config = try ScalewatchConfig(
+            text: configText(simulatorPort: simulator.port, targetsFile: targetsFile, dataPath: directory + "/data",
+                             port: options.port, interval: options.scrapeInterval),
+            file: "<embedded demo config>")
+        let running = Mutex<Controller?>(nil)
+        let status = Task {
+            var previous = (t: ContinuousClock.now, samples: 0)
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: options.statusEvery) } catch { return }
+                do { try writeTargets(simulation, port: simulator.port, to: targetsFile) } catch { logger.warning("demo targets: \(error)") }
+                guard let controller = running.withLock({ $0 }), let storage = controller.storage else { continue }
+                let now = ContinuousClock.now
+                let samples = storage.head.samplesAppended
+                print(StatusLine.render(storage: storage, pools: controller.scrapePools,
+                                        samplesPerSecond: Double(samples - previous.samples) / seconds(now - previous.t)))
+                previous = (now, samples)
+            }
+        }
+        defer { status.cancel() }
+        try await ScalewatchRunner.run(
+            config: config, configPath: nil, registry: registry, logger: logger,
+            onListening: { url in
+                print("Scalewatch demo: API and /federate at \(url)   (simulator at http://127.0.0.1:\(simulator.port)/targets)")
+                print("Try: curl -s '\(url)/federate?match[]=up'   ·   \(url)/api/v1/targets   ·   Ctrl-C to stop")
+            },
+            onReady: { controller in running.withLock { $0 = controller } })
+        await simulator.stop()
+    }
+
+    static func writeTargets(_ simulation: Simulation, port: Int, to path: String) throws {
+        let groups = SimulatorRoutes.targetGroups(simulation, host: "127.0.0.1:\(port)").filter {
+            (($0["labels"] as? [String: String])?["simulated"] ?? "") != "kueue"
+        }
+        let data = try JSONSerialization.data(withJSONObject: groups, options: [.sortedKeys, .prettyPrinted])
+        let temporary = path + ".tmp"
+        try data.write(to: URL(fileURLWithPath: temporary))
+        _ = rename(temporary, path)
+    }
+
+    static func configText(simulatorPort: Int, targetsFile: String, dataPath: String, port: Int, interval: String) -> String {
+        """
+        global:
+          scrape_interval: \(interval)
+          external_labels: {cluster: demo}
+        storage:
+          path: \(dataPath)
+          retention: 6h
+        web:
+          listen_address: 127.0.0.1:\(port)
+        scrape_configs:
+          - job_name: kueue
+            metrics_path: /kueue/metrics
+            static_configs: [{targets: ['127.0.0.1:\(simulatorPort)']}]
+          - job_name: model-servers
+            file_sd_configs: [{files: ['\(targetsFile)'], refresh_interval: 10s}]
+            relabel_configs:
+              - {source_labels: [pod], target_label: instance}
+              - {source_labels: [simulated], target_label: job}
+              - {regex: simulated|pod|model_name, action: labeldrop}
+        """
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        max(1e-9, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+    }
+}

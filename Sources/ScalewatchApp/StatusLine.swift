@@ -1,0 +1,20 @@
+import Scrape
+import TSDB
+
+/// The demo's live line: targets up, series, samples per second, stored bytes per sample.
+enum StatusLine {
+    static func render(storage: Storage, pools: [ScrapePool], samplesPerSecond: Double) -> String {
+        let loops = pools.flatMap(\.activeTargets)
+        let up = loops.filter { $0.health.withLock { $0.state == .up } }.count
+        let samples = storage.head.samplesAppended
+        let bytesPerSample = samples > 0 ? Double(storage.head.chunkBytes) / Double(samples) : 0
+        return "targets \(up)/\(loops.count) up · \(storage.head.seriesCount) series · "
+            + "\(Int(samplesPerSecond.rounded())) samples/s · \(format(bytesPerSample)) bytes/sample stored"
+    }
+
+    static func format(_ v: Double) -> String {
+        let hundredths = Int((v * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}
