@@ -21,9 +21,9 @@ public final class ConfigDocument {
         }
     }
 
-    /// The whole document (an empty mapping for an empty file).
+    /// The whole document (null for an empty or unparsable file, so it adds no issue of its own).
     public var rootNode: ConfigNode {
-        ConfigNode(node: root ?? .mapping(Node.Mapping([])), path: "", document: self)
+        ConfigNode(node: root ?? .scalar(Node.Scalar("")), path: "", document: self)
     }
 
     public func record(_ issue: ConfigIssue) { issues.append(issue) }

@@ -70,7 +70,8 @@ public struct SeriesSelector: Sendable, CustomStringConvertible {
                     continue
                 }
                 skipSpace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { throw fail("unexpected character inside braces: expected \",\" or \"}\"") }
+                guard i < bytes.count else { throw fail("unexpected end of input inside braces") }
+                guard bytes[i] == UInt8(ascii: "}") else { throw fail("unexpected character inside braces: expected \",\" or \"}\"") }
             }
             skipSpace()
         }

@@ -1,10 +1,10 @@
 import CZlib
 
 /// gzip (RFC 1952) through the system zlib, for responses to clients that accept it.
-enum Gzip {
-    struct Failure: Error { let code: Int32 }
+public enum Gzip {
+    public struct Failure: Error { public let code: Int32 }
 
-    static func compress(_ input: [UInt8], level: Int32 = 6) throws(Failure) -> [UInt8] {
+    public static func compress(_ input: [UInt8], level: Int32 = 6) throws(Failure) -> [UInt8] {
         var stream = z_stream()
         // windowBits 15 + 16 selects the gzip wrapper.
         var status = deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))

@@ -10,6 +10,12 @@ public struct AuthorizationConfig: Sendable, Equatable {
     public var type = "Bearer"
     public var credentials: String? = nil
     public var credentialsFile: String? = nil
+
+    public init(type: String = "Bearer", credentials: String? = nil, credentialsFile: String? = nil) {
+        self.type = type
+        self.credentials = credentials
+        self.credentialsFile = credentialsFile
+    }
 }
 
 /// `basic_auth`: username and password (or a file holding the password).
@@ -17,6 +23,12 @@ public struct BasicAuthConfig: Sendable, Equatable {
     public var username = ""
     public var password: String? = nil
     public var passwordFile: String? = nil
+
+    public init(username: String = "", password: String? = nil, passwordFile: String? = nil) {
+        self.username = username
+        self.password = password
+        self.passwordFile = passwordFile
+    }
 }
 
 /// `tls_config` of a scrape job.

@@ -20,6 +20,8 @@ public final class HTTPScraper: Sendable {
             redirectConfiguration: .follow(max: 10, allowCycles: false),
             decompression: .enabled(limit: .none))
         configuration.connectionPool = .init(idleTimeout: .seconds(90))
+        // A refused or failed connection is that scrape's error at once, as in Prometheus, not retried to the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 

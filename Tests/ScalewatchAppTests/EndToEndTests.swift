@@ -1,0 +1,135 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Testing
+import TestSupport
+
+/// Real processes over real loopback ports: `scalewatch simulate`, `scalewatch run` scraping it,
+/// and the real Prometheus 2.42 federating from Scalewatch.
+@Suite(.serialized) struct EndToEndTests {
+    static func get(_ url: String, method: String = "GET") async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method == "POST" ? .POST : .GET
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (Int(response.status.code), String(buffer: body))
+    }
+
+    /// A form POST (AsyncHTTPClient re-encodes `%` in URLs, so selectors travel in the body).
+    static func post(_ url: String, _ form: [(String, String)]) async throws -> String {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_.~"))
+        let body = form.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+            .joined(separator: "&")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        return String(buffer: try await response.body.collect(upTo: 16 << 20))
+    }
+
+    static func eventually(_ seconds: Double = 20, _ check: () async throws -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if (try? await check()) == true { return true }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return (try? await check()) == true
+    }
+
+    static func config(simulator: String, data: String, extraJob: Bool = false) -> String {
+        let host = simulator.replacingOccurrences(of: "http://", with: "")
+        return """
+            global: {scrape_interval: 500ms, scrape_timeout: 400ms, external_labels: {cluster: e2e}}
+            storage: {path: \(data), wal_flush_interval: 200ms}
+            scrape_configs:
+              - job_name: kueue
+                metrics_path: /kueue/metrics
+                static_configs: [{targets: ['\(host)']}]
+              - job_name: vllm
+                metrics_path: /vllm/meta-llama--llama-3.1-8b-instruct/0/metrics
+                static_configs: [{targets: ['\(host)']}]
+            \(extraJob ? "  - job_name: modelmesh\n    metrics_path: /modelmesh/fraud-detector/0/metrics\n    static_configs: [{targets: ['\(host)']}]\n" : "")
+            """
+    }
+
+    @Test func runScrapesSimulateAndPrometheusFederatesFromIt() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: scalewatchExecutable), "build first: swift build --build-tests")
+        let dir = try Fixtures.temporaryDirectory()
+        defer { dir.cleanup() }
+        let simulate = try ChildProcess(scalewatchExecutable, ["simulate", "--listen", "127.0.0.1:0"])
+        defer { Task { await simulate.stop() } }
+        let simLine = try #require(await simulate.waitForLine(containing: "listening on"))
+        let simURL = try #require(ChildProcess.url(in: simLine))
+
+        let configPath = dir.path + "/scalewatch.yml"
+        try Self.config(simulator: simURL, data: dir.path + "/data").write(toFile: configPath, atomically: true, encoding: .utf8)
+        let run = try ChildProcess(scalewatchExecutable, ["run", "--config", configPath, "--web.listen-address", "127.0.0.1:0"])
+        let line = try #require(await run.waitForLine(containing: "listening on"), "\(run.output)")
+        let url = try #require(ChildProcess.url(in: line))
+
+        // Both targets up, the simulator's series stored and federated.
+        #expect(await Self.eventually {
+            let body = try await Self.get("\(url)/federate?match[]=up").body
+            return body.contains("up{instance=\"\(simURL.dropFirst(7))\",job=\"kueue\",cluster=\"e2e\"} 1")
+                && body.contains("job=\"vllm\",cluster=\"e2e\"} 1")
+        }, "\(run.output)")
+        let kueue = try await Self.get("\(url)/federate?match[]=kueue_cluster_queue_nominal_quota").body
+        #expect(kueue.contains("kueue_cluster_queue_nominal_quota{cluster_queue=\"team-a-cq\",cohort=\"research\",flavor=\"gpu-a100\""))
+        let vllm = try await Self.post("\(url)/federate", [("match[]", #"{__name__=~"vllm:.*"}"#)])
+        #expect(vllm.contains("vllm:num_requests_running{engine=\"0\""))
+        let targets = try await Self.get("\(url)/api/v1/targets").body
+        #expect(targets.contains("\"health\":\"up\"") && targets.contains("\"scrapePool\":\"kueue\""))
+
+        // The real Prometheus 2.42 federates from Scalewatch.
+        let promPort = freeLoopbackPort()
+        let promConfig = dir.path + "/prometheus.yml"
+        try """
+            global: {scrape_interval: 1s}
+            scrape_configs:
+              - job_name: federate
+                honor_labels: true
+                metrics_path: /federate
+                params: {'match[]': ['{job=~"kueue|vllm"}']}
+                static_configs: [{targets: ['\(url.dropFirst(7))']}]
+            """.write(toFile: promConfig, atomically: true, encoding: .utf8)
+        let prometheus = try ChildProcess("/usr/bin/prometheus", [
+            "--config.file=\(promConfig)", "--storage.tsdb.path=\(dir.path)/prom", "--web.listen-address=127.0.0.1:\(promPort)",
+        ])
+        defer { Task { await prometheus.stop() } }
+        let promAPI = "http://127.0.0.1:\(promPort)/api/v1/query"
+        #expect(await Self.eventually(30) {
+            let up = try await Self.post(promAPI, [("query", #"up{job="federate"}"#)])
+            let quota = try await Self.post(promAPI, [("query", #"count(kueue_cluster_queue_nominal_quota{cluster="e2e"})"#)])
+            return up.contains("\"value\":[") && up.contains(",\"1\"]") && quota.contains(",\"12\"]")
+        }, "\(prometheus.output.suffix(5))")
+        #expect(await prometheus.stop() == 0)
+
+        // A bad config is rejected on reload and the running one keeps working …
+        try "scrape_configs: [{job_name: x, scrape_interval: soon}]\n".write(toFile: configPath, atomically: true, encoding: .utf8)
+        let rejected = try await Self.get("\(url)/-/reload", method: "POST")
+        #expect(rejected.status == 500)
+        #expect(rejected.body.contains("scrape_interval: not a valid duration string"))
+        #expect(try await Self.get("\(url)/-/ready").status == 200)
+        // … and SIGHUP applies a good one.
+        try Self.config(simulator: simURL, data: dir.path + "/data", extraJob: true).write(toFile: configPath, atomically: true, encoding: .utf8)
+        run.signal(SIGHUP)
+        #expect(await Self.eventually {
+            try await Self.post("\(url)/federate", [("match[]", #"up{job="modelmesh"}"#)]).contains("} 1 ")
+        })
+
+        // SIGTERM drains and exits 0; a restart restores what was stored.
+        let before = try await Self.get("\(url)/federate?match[]=kueue_build_info").body
+        #expect(await run.stop() == 0, "\(run.output)")
+        #expect(run.output.contains { $0.contains("WAL flushed and snapshot written") })
+        let restarted = try ChildProcess(scalewatchExecutable, ["run", "--config", configPath, "--web.listen-address", "127.0.0.1:0"])
+        let againLine = try #require(await restarted.waitForLine(containing: "listening on"))
+        let again = try #require(ChildProcess.url(in: againLine))
+        #expect(await Self.eventually { try await Self.get("\(again)/-/ready").status == 200 })
+        let storeLine = restarted.output.first { $0.contains("store open") } ?? ""
+        let restoredSeries = storeLine.split(separator: " ").first { $0.hasPrefix("series=") }.flatMap { Int($0.dropFirst(7)) } ?? 0
+        #expect(restoredSeries > 0, "\(restarted.output)")
+        #expect(before.contains("kueue_build_info{"))
+        #expect(await restarted.stop() == 0)
+    }
+}
