@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Exposition
 import Logging
 import Metrics
@@ -6,6 +7,7 @@ import Prometheus
 import ScalewatchApp
 import Server
 import Simulator
+import TSDB
 import UnixSignals
 
 #if canImport(Glibc)
@@ -18,7 +20,7 @@ struct Scalewatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scalewatch",
         abstract: "Observability and autoscaling for Kueue queues and model servers.",
-        subcommands: [Run.self, Demo.self, Simulate.self, Check.self]
+        subcommands: [Run.self, Demo.self, Simulate.self, Import.self, Check.self]
     )
 }
 
@@ -96,6 +98,58 @@ struct Simulate: AsyncParsableCommand {
         fflush(nil)
         for await _ in await UnixSignalsSequence(trapping: .sigterm, .sigint) { break }
         await server.stop()
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Backfill data into the store.",
+        subcommands: [ImportOpenMetrics.self]
+    )
+}
+
+struct ImportOpenMetrics: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "openmetrics",
+        abstract: "Backfill an OpenMetrics file (timestamps on every sample, ending in # EOF), like promtool tsdb create-blocks-from openmetrics."
+    )
+
+    @Argument(help: "The OpenMetrics file.")
+    var file: String
+
+    @Option(name: .customLong("config"), help: "Take storage.path and storage.retention from this config file.")
+    var config: String?
+
+    @Option(name: .customLong("storage.path"), help: "The store's directory (overrides the config's).")
+    var storagePath: String?
+
+    func run() throws {
+        var storage = StorageSection()
+        if let config {
+            do { storage = try ScalewatchConfig.load(path: config).storage } catch {
+                StandardError.write("config \(config) is invalid:\n\(error)\n")
+                throw ExitCode(1)
+            }
+        }
+        if let storagePath { storage.path = storagePath }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            StandardError.write("cannot read \(file)\n")
+            throw ExitCode(1)
+        }
+        var options = storage.options
+        // Backfilled history may be older than the retention window measured from now.
+        options.retentionMs = max(options.retentionMs, 1 << 50)
+        let store = try Storage(options: options)
+        do {
+            let report = try OpenMetricsImport.run(body: Array(data), file: file, into: store)
+            try store.close()
+            print("imported \(report.samples) samples of \(report.series) series into \(storage.path)"
+                + (report.rejected > 0 ? "; \(report.rejected) rejected (first: \(report.firstRejection ?? ""))" : ""))
+        } catch {
+            try store.close()
+            StandardError.write("\(error)\n")
+            throw ExitCode(1)
+        }
     }
 }
 

@@ -43,7 +43,7 @@ public final class HTTPScraper: Sendable {
         request.headers.add(name: "X-Prometheus-Scrape-Timeout-Seconds", value: formatSeconds(target.timeoutMs))
         if let auth = try authorizationHeader(config) { request.headers.add(name: "Authorization", value: auth) }
         if target.url.hasPrefix("https://") { request.tlsConfiguration = try tlsConfiguration(config.tls) }
-        let limit = config.limits.bodySizeLimit > 0 ? Int(config.limits.bodySizeLimit) : Int.max
+        let limit = Self.effectiveBodyLimit(config.limits)
         let timeout = target.timeoutMs
         let client = self.client
         let prepared = request
@@ -80,6 +80,14 @@ public final class HTTPScraper: Sendable {
             return first ?? .failure(.timeout(ms: timeout))
         }
         return try outcome.get()
+    }
+
+    /// Prometheus has no body limit by default; one runaway target must not take the process
+    /// down, so without `body_size_limit` a scrape still stops at 256 MiB (uncompressed).
+    public static let defaultBodyCeiling = 256 << 20
+
+    static func effectiveBodyLimit(_ limits: ScrapeLimits) -> Int {
+        limits.bodySizeLimit > 0 ? Int(min(limits.bodySizeLimit, Int64(Int.max))) : defaultBodyCeiling
     }
 
     static func describe(_ error: any Error) -> ScrapeFailure {
