@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "scalewatch",
             dependencies: [
-                "ScalewatchApp", "Server", "Simulator", "TSDB",
+                "ScalewatchApp", "Scrape", "Server", "Simulator", "TSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -63,7 +63,9 @@ public final class Controller: Service, Sendable {
         let manager = ScrapeManager(storage: storage, logger: logger, seed: Self.seed(config))
         state.withLock { s in
             s.storage = storage
-            s.metrics = SelfMetrics(registry: registry, storage: storage)
+            s.metrics = SelfMetrics(registry: registry, storage: storage, scrapeCacheBytes: {
+                manager.pools.reduce(0) { total, pool in pool.activeTargets.reduce(total) { $0 + $1.cacheBytes } }
+            })
             s.manager = manager
         }
         await manager.apply(config.scrapeConfigs)

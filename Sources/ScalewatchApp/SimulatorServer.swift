@@ -11,12 +11,13 @@ public final class SimulatorServer: Sendable {
     public let port: Int
     let task: Task<Void, any Error>
 
-    public static func start(simulation: Simulation, clock: SimulationClock, host: String = "127.0.0.1", port: Int = 0, logger: Logger) async throws -> SimulatorServer {
+    public static func start(simulation: Simulation, clock: SimulationClock, synthetic: SyntheticTargets? = nil,
+                             host: String = "127.0.0.1", port: Int = 0, logger: Logger) async throws -> SimulatorServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
         let app = Application(
-            router: SimulatorRoutes.router(simulation, clock: clock),
+            router: SimulatorRoutes.router(simulation, clock: clock, synthetic: synthetic),
             configuration: .init(address: .hostname(host, port: port), serverName: "Scalewatch-Simulator"),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? port)

@@ -43,11 +43,26 @@ public struct ExpositionIngester: Sendable {
         public let report: Report
     }
 
+    /// `ingest` specialised for the store's own appender (what scrape loops and benchmarks pass),
+    /// so callers in other modules do not go through the protocol per sample.
+    public mutating func ingest(
+        _ body: [UInt8], format: ExpositionFormat, timestampMs: Int64, into appender: HeadAppender
+    ) throws(Failure) -> Report {
+        try ingestBody(body, format: format, timestampMs: timestampMs, into: appender)
+    }
+
     /// Parses `body` and appends every sample through `appender`, then stale markers for series
     /// the previous successful scrape had and this one lacks. Nothing is committed: the caller
     /// commits, or on a thrown `Failure` rolls back and calls `markAllStale`.
     public mutating func ingest(
         _ body: [UInt8], format: ExpositionFormat, timestampMs: Int64, into appender: some Appender
+    ) throws(Failure) -> Report {
+        try ingestBody(body, format: format, timestampMs: timestampMs, into: appender)
+    }
+
+    @inline(__always)
+    private mutating func ingestBody<A: Appender>(
+        _ body: [UInt8], format: ExpositionFormat, timestampMs: Int64, into appender: A
     ) throws(Failure) -> Report {
         attempt &+= 1
         var parser = ExpositionParser(bytes: body, format: format)

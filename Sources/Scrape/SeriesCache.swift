@@ -37,6 +37,11 @@ public struct SeriesCache: Sendable {
 
     public var count: Int { entries.count }
 
+    /// Bytes the cache holds: its key arena, entries and slot table.
+    public var memoryBytes: Int {
+        arena.capacity + entries.capacity * MemoryLayout<Entry>.stride + slots.capacity * MemoryLayout<Int32>.stride
+    }
+
     /// The index of the entry cached for `bytes[range]`, whose `fastHash` is `hash`.
     @inline(__always)
     public func find(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, hash: UInt64) -> Int? {

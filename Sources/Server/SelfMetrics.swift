@@ -18,11 +18,15 @@ public final class SelfMetrics: Sendable {
     let memoryChunks: Gauge
     let memoryWALBuffer: Gauge
     let memoryResident: Gauge
+    let memoryScrapeCaches: Gauge
+    /// Bytes of the scrape caches of every target, read at collection time.
+    let scrapeCacheBytes: @Sendable () -> Int
     let reported = Mutex<Int>(0)
 
-    public init(registry: PrometheusCollectorRegistry, storage: Storage) {
+    public init(registry: PrometheusCollectorRegistry, storage: Storage, scrapeCacheBytes: @escaping @Sendable () -> Int = { 0 }) {
         self.registry = registry
         self.storage = storage
+        self.scrapeCacheBytes = scrapeCacheBytes
         func name(_ subsystem: String, _ what: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
             MetricNameDescriptor(namespace: "scalewatch", subsystem: subsystem, metricName: what, unitName: unit, helpText: help)
         }
@@ -30,10 +34,11 @@ public final class SelfMetrics: Sendable {
         chunkBytes = registry.makeGauge(descriptor: name("tsdb", "chunk", "bytes", "Bytes of stored XOR chunks."))
         walBytes = registry.makeGauge(descriptor: name("tsdb", "wal", "bytes", "Bytes of write-ahead log on disk and waiting to be flushed."))
         appended = registry.makeCounter(descriptor: name("tsdb", "samples_appended", "total", "Samples committed to the store."))
-        let memory = name("", "memory", "bytes", "Bytes of memory by component (chunks and the WAL buffer are exact; process is the resident set).")
+        let memory = name("", "memory", "bytes", "Bytes of memory by component (chunks, WAL buffer and scrape caches as held; process is the resident set).")
         memoryChunks = registry.makeGauge(descriptor: memory, labels: [("component", "tsdb_chunks")])
         memoryWALBuffer = registry.makeGauge(descriptor: memory, labels: [("component", "wal_buffer")])
         memoryResident = registry.makeGauge(descriptor: memory, labels: [("component", "process_resident")])
+        memoryScrapeCaches = registry.makeGauge(descriptor: memory, labels: [("component", "scrape_caches")])
     }
 
     /// The exposition of every metric, refreshed now.
@@ -45,6 +50,7 @@ public final class SelfMetrics: Sendable {
         memoryChunks.set(Double(bytes))
         memoryWALBuffer.set(Double(storage.walPendingBytes))
         memoryResident.set(Double(Self.residentBytes()))
+        memoryScrapeCaches.set(Double(scrapeCacheBytes()))
         let total = storage.head.samplesAppended
         reported.withLock { last in
             if total > last { appended.increment(by: Int64(total - last)) }

@@ -6,8 +6,22 @@ import Simulator
 /// Serves a `Simulation` over HTTP: every endpoint's `/metrics`, and `/targets` in file_sd
 /// shape. Simulated time follows the wall clock, `speed` times faster, from the start.
 public enum SimulatorRoutes {
-    public static func router(_ simulation: Simulation, clock: SimulationClock) -> Router<BasicRequestContext> {
+    public static func router(_ simulation: Simulation, clock: SimulationClock, synthetic: SyntheticTargets? = nil) -> Router<BasicRequestContext> {
         let router = Router()
+        if let synthetic {
+            router.get("/synthetic/:target/metrics") { request, context in
+                guard let target = context.parameters.get("target", as: Int.self),
+                      let body = synthetic.exposition(target: target, atMs: clock.simulatedNowMs()) else {
+                    return Response(status: .notFound)
+                }
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            }
+            router.get("/synthetic/targets") { request, _ in
+                let host = request.head.authority ?? "127.0.0.1"
+                return json((0..<synthetic.count).map { ["targets": [host], "labels": ["__metrics_path__": synthetic.path($0)]] })
+            }
+        }
         router.get("/targets") { request, _ in
             simulation.advance(toMs: clock.simulatedNowMs())
             let host = request.head.authority ?? "127.0.0.1"

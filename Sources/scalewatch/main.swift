@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import Prometheus
 import ScalewatchApp
+import Scrape
 import Server
 import Simulator
 import TSDB
@@ -85,6 +86,12 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Simulated seconds per real second.")
     var speed = 1.0
 
+    @Option(name: .customLong("synthetic-targets"), help: "Also serve this many plain synthetic targets (soak tests; list: /synthetic/targets).")
+    var syntheticTargets = 0
+
+    @Option(name: .customLong("synthetic-series"), help: "Series per synthetic target.")
+    var syntheticSeries = 1000
+
     func run() async throws {
         _ = try ProcessSetup.bootstrap(logLevel: "warning")
         guard let address = HostPort(listen) else { throw ValidationError("--listen must be host:port") }
@@ -92,7 +99,9 @@ struct Simulate: AsyncParsableCommand {
         let start = wallClockMilliseconds()
         let simulation = Simulation(config: .standard(seed: seed), startMs: start)
         let clock = SimulationClock(startMs: start, speed: speed, wallNow: { wallClockMilliseconds() })
-        let server = try await SimulatorServer.start(simulation: simulation, clock: clock, host: address.host, port: address.port, logger: logger)
+        let synthetic = syntheticTargets > 0 ? SyntheticTargets(count: syntheticTargets, series: syntheticSeries) : nil
+        let server = try await SimulatorServer.start(simulation: simulation, clock: clock, synthetic: synthetic,
+                                                     host: address.host, port: address.port, logger: logger)
         print("Simulator listening on http://\(address.host):\(server.port) (endpoints: /targets)")
         for e in simulation.endpoints { print("  \(e.kind.rawValue)\t\(e.path)") }
         fflush(nil)

@@ -174,6 +174,37 @@ import TestSupport
         await server.stop()
     }
 
+    @Test func serverNameIsWhatTheCertificateIsCheckedAgainst() async throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { dir.cleanup() }
+        try TestCertificates.make(in: dir.path, subjectAltName: "DNS:kueue-metrics.kueue-system.svc")
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(dir.path + "/server.crt").map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: dir.path + "/server.key", format: .pem)))
+        let log = RequestLog()
+        let server = try await TestTargetServer.start(tls: tls) { request in
+            log.record(request)
+            return TestTargetServer.text("kueue_build_info 1\n")
+        }
+        let scraper = HTTPScraper()
+        var config = Self.job()
+        config.tls.caFile = dir.path + "/ca.crt"
+        let target = try Self.target(server.port, config, scheme: "https")
+        // The certificate does not name 127.0.0.1 …
+        do throws(ScrapeFailure) {
+            _ = try await scraper.scrape(target, config)
+            Issue.record("a certificate for another name must fail")
+        } catch {
+            #expect(error.description.contains("TLS"), "\(error)")
+        }
+        // … but it is valid for the server name the config gives.
+        config.tls.serverName = "kueue-metrics.kueue-system.svc"
+        let body = try await scraper.scrape(target, config)
+        #expect(String(decoding: body.bytes, as: UTF8.self) == "kueue_build_info 1\n")
+        try await scraper.shutdown()
+        await server.stop()
+    }
+
     @Test func aRefusedConnectionIsItsOwnError() async throws {
         let scraper = HTTPScraper()
         let config = Self.job()
@@ -190,13 +221,13 @@ import TestSupport
 
 /// A CA and a server certificate for 127.0.0.1 signed by it, made with the openssl command.
 enum TestCertificates {
-    static func make(in dir: String) throws {
+    static func make(in dir: String, subjectAltName: String = "IP:127.0.0.1,DNS:localhost") throws {
         let steps = [
             ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=Scalewatch Test CA"],
             ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"],
             ["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "1", "-extfile", "ext.cnf"],
         ]
-        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: dir + "/ext.cnf", atomically: true, encoding: .utf8)
+        try "subjectAltName=\(subjectAltName)\n".write(toFile: dir + "/ext.cnf", atomically: true, encoding: .utf8)
         for args in steps {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")

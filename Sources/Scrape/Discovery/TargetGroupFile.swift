@@ -8,7 +8,7 @@ import Glibc
 /// same checks as the config file, so a bad file names its line and key.
 public enum TargetGroupFile {
     public static func read(path: String) throws(ConfigError) -> [TargetGroup] {
-        guard let text = readWholeFile(path) else {
+        guard let text = readTextFile(path) else {
             throw ConfigError(issues: [ConfigIssue(position: ConfigPosition(file: path, line: 0, column: 0), key: "",
                                                    message: "cannot read file: \(String(cString: strerror(errno)))")])
         }
@@ -38,17 +38,4 @@ public enum TargetGroupFile {
         guard stat(path, &st) == 0 else { return nil }
         return [Int64(st.st_mtim.tv_sec), Int64(st.st_mtim.tv_nsec), Int64(st.st_size)]
     }
-}
-
-func readWholeFile(_ path: String) -> String? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, f)
-        bytes.append(contentsOf: buffer[0..<n])
-        if n < buffer.count { break }
-    }
-    return String(decoding: bytes, as: UTF8.self)
 }

@@ -3,6 +3,7 @@ import Exposition
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -13,19 +14,52 @@ import Glibc
 /// only 200 accepted, and the body limit applied to the uncompressed bytes.
 public final class HTTPScraper: Sendable {
     let client: HTTPClient
+    /// Clients for `tls_config.server_name`, one per (server name, host): the URL names the
+    /// server name (so SNI and certificate checks use it) and DNS is overridden to the host.
+    let serverNameClients = Mutex<[String: HTTPClient]>([:])
     public static let userAgent = "Scalewatch/0.1"
 
     public init() {
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: Self.configuration(dnsOverride: [:]))
+    }
+
+    static func configuration(dnsOverride: [String: String]) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .follow(max: 10, allowCycles: false),
             decompression: .enabled(limit: .none))
         configuration.connectionPool = .init(idleTimeout: .seconds(90))
         // A refused or failed connection is that scrape's error at once, as in Prometheus, not retried to the deadline.
         configuration.connectionPool.retryConnectionEstablishment = false
-        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        configuration.dnsOverride = dnsOverride
+        return configuration
     }
 
-    public func shutdown() async throws { try await client.shutdown() }
+    public func shutdown() async throws {
+        let extra = serverNameClients.withLock { c in
+            defer { c = [:] }
+            return Array(c.values)
+        }
+        for c in extra { try await c.shutdown() }
+        try await client.shutdown()
+    }
+
+    /// The client and URL for a target: with a TLS server name, a URL on that name and a client
+    /// whose DNS sends it to the target's host; otherwise the shared client and the target's URL.
+    func route(_ target: ScrapeTarget, _ tls: TLSSettings) -> (HTTPClient, String) {
+        guard let serverName = tls.serverName, !serverName.isEmpty, target.url.hasPrefix("https://"),
+              let colon = target.address.lastIndex(of: ":") else { return (client, target.url) }
+        var host = String(target.address[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let port = target.address[target.address.index(after: colon)...]
+        let key = serverName + "\u{0}" + host
+        let routed = serverNameClients.withLock { clients in
+            if let c = clients[key] { return c }
+            let c = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: Self.configuration(dnsOverride: [serverName: host]))
+            clients[key] = c
+            return c
+        }
+        return (routed, "https://\(serverName):\(port)\(target.pathAndQuery)")
+    }
 
     /// What a successful scrape returned.
     public struct Body: Sendable {
@@ -36,7 +70,8 @@ public final class HTTPScraper: Sendable {
     }
 
     public func scrape(_ target: ScrapeTarget, _ config: ScrapeConfig) async throws(ScrapeFailure) -> Body {
-        var request = HTTPClientRequest(url: target.url)
+        let (client, url) = route(target, config.tls)
+        var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Accept", value: ExpositionFormat.scrapeAcceptHeader)
         request.headers.add(name: "Accept-Encoding", value: config.enableCompression ? "gzip" : "identity")
         request.headers.add(name: "User-Agent", value: Self.userAgent)
@@ -45,7 +80,6 @@ public final class HTTPScraper: Sendable {
         if target.url.hasPrefix("https://") { request.tlsConfiguration = try tlsConfiguration(config.tls) }
         let limit = Self.effectiveBodyLimit(config.limits)
         let timeout = target.timeoutMs
-        let client = self.client
         let prepared = request
         let outcome: Result<Body, ScrapeFailure> = await withTaskGroup(of: Result<Body, ScrapeFailure>?.self) { group in
             group.addTask {
@@ -97,6 +131,9 @@ public final class HTTPScraper: Sendable {
             return .transport("\(e)")
         }
         if let e = error as? NIOSSLError { return .transport("TLS: \(e)") }
+        if let e = error as? NIOSSLExtraError {
+            return .transport("TLS: \(e) (the certificate does not name the target's host; tls_config.server_name sets the name to check)")
+        }
         if let e = error as? IOError { return .transport("connection failed: \(e)") }
         return .transport("\(error)")
     }

@@ -35,10 +35,13 @@ public final class ScrapeLoop: Sendable {
         state = Mutex(LoopState(ingester: ExpositionIngester(targetLabels: target.labels, rules: ScrapeRules(config))))
     }
 
+    /// Bytes of this target's series cache.
+    public var cacheBytes: Int { state.withLock { $0.ingester.cache.memoryBytes } }
+
     /// Starts scraping after the target's offset in the interval.
     public func start(seed: UInt64) {
         let task = Task { [self] in
-            let offset = target.offsetMs(now: wallClockMs(), seed: seed)
+            let offset = target.offsetMs(now: wallClockMilliseconds(), seed: seed)
             do { try await Task.sleep(for: .milliseconds(offset)) } catch { return }
             let clock = ContinuousClock()
             var next = clock.now
@@ -64,7 +67,7 @@ public final class ScrapeLoop: Sendable {
         await task?.value
         guard markStale else { return }
         let app = storage.appender()
-        let t = max(wallClockMs(), state.withLock { $0.lastScrapeMs } + 1)
+        let t = max(wallClockMilliseconds(), state.withLock { $0.lastScrapeMs } + 1)
         state.withLock { s in
             s.ingester.markAllStale(at: t, into: app)
             s.report?.append(Array(repeating: StalenessMarker.value, count: ReportSeries.names.count), at: t, into: app)
@@ -74,7 +77,7 @@ public final class ScrapeLoop: Sendable {
 
     /// One scrape at the current wall-clock time.
     public func scrapeOnce() async {
-        let start = wallClockMs()
+        let start = wallClockMilliseconds()
         let clock = ContinuousClock()
         let began = clock.now
         var failure: ScrapeFailure? = nil
@@ -123,7 +126,7 @@ public final class ScrapeLoop: Sendable {
 }
 
 /// Milliseconds since the Unix epoch.
-func wallClockMs() -> Int64 {
+public func wallClockMilliseconds() -> Int64 {
     var ts = timespec()
     clock_gettime(CLOCK_REALTIME, &ts)
     return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000

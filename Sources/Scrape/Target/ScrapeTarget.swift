@@ -7,13 +7,20 @@ public struct ScrapeTarget: Sendable, Hashable {
     /// The labels discovery produced, before `relabel_configs` (the targets API shows them).
     public let discoveredLabels: [String: String]
     public let url: String
+    /// `host:port` the URL points at (`__address__` after relabeling).
+    public let address: String
+    /// The URL's path and query (`/metrics?module=x`).
+    public let pathAndQuery: String
     public let intervalMs: Int64
     public let timeoutMs: Int64
 
-    public init(labels: [Label], discoveredLabels: [String: String], url: String, intervalMs: Int64, timeoutMs: Int64) {
+    public init(labels: [Label], discoveredLabels: [String: String], scheme: String, address: String, pathAndQuery: String,
+                intervalMs: Int64, timeoutMs: Int64) {
         self.labels = labels.sorted()
         self.discoveredLabels = discoveredLabels
-        self.url = url
+        self.address = address
+        self.pathAndQuery = pathAndQuery
+        self.url = "\(scheme)://\(address)\(pathAndQuery)"
         self.intervalMs = intervalMs
         self.timeoutMs = timeoutMs
     }

@@ -54,11 +54,10 @@ public enum TargetBuilder {
         }
         for name in out.keys where name.hasPrefix("__meta_") { out[name] = nil }
         if (out["instance"] ?? "").isEmpty { out["instance"] = addr }
-        let url = makeURL(scheme: scheme.isEmpty ? "http" : scheme, address: addr, path: out["__metrics_path__"] ?? "",
-                          params: config.params, labels: out)
+        let pathAndQuery = makePathAndQuery(path: out["__metrics_path__"] ?? "", params: config.params, labels: out)
         let visible = out.filter { !$0.key.hasPrefix("__") && !$0.value.isEmpty }.map { Label($0.key, $0.value) }
-        return ScrapeTarget(labels: visible, discoveredLabels: preRelabel,
-                            url: url, intervalMs: interval.ms, timeoutMs: timeout.ms)
+        return ScrapeTarget(labels: visible, discoveredLabels: preRelabel, scheme: scheme.isEmpty ? "http" : scheme, address: addr,
+                            pathAndQuery: pathAndQuery, intervalMs: interval.ms, timeoutMs: timeout.ms)
     }
 
     /// Go's `net.SplitHostPort` succeeding: `host:port` or `[v6]:port`.
@@ -70,8 +69,8 @@ public enum TargetBuilder {
         return address.filter { $0 == ":" }.count == 1
     }
 
-    /// `scheme://address/path?query`, `__param_*` labels overriding the config's first value.
-    static func makeURL(scheme: String, address: String, path: String, params: [String: [String]], labels: [String: String]) -> String {
+    /// `/path?query`, `__param_*` labels overriding the config's first value.
+    static func makePathAndQuery(path: String, params: [String: [String]], labels: [String: String]) -> String {
         var query = params
         for (name, value) in labels where name.hasPrefix("__param_") {
             let key = String(name.dropFirst("__param_".count))
@@ -82,7 +81,7 @@ public enum TargetBuilder {
                 query[key] = [value]
             }
         }
-        var url = "\(scheme)://\(address)\(path.hasPrefix("/") ? path : "/" + path)"
+        var url = path.hasPrefix("/") ? path : "/" + path
         if !query.isEmpty {
             // Go's url.Values.Encode: keys sorted, values in order, query-escaped.
             let parts = query.keys.sorted().flatMap { k in query[k]!.map { "\(queryEscape(k))=\(queryEscape($0))" } }
