@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Scrape", targets: ["Scrape"]),
         .library(name: "PromQL", targets: ["PromQL"]),
         .library(name: "Simulator", targets: ["Simulator"]),
+        .library(name: "Remote", targets: ["Remote"]),
         .library(name: "Server", targets: ["Server"]),
         .library(name: "ScalewatchApp", targets: ["ScalewatchApp"]),
     ],
@@ -48,6 +49,7 @@ let package = Package(
         .target(name: "PromQL", dependencies: ["TSDB"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "Simulator", dependencies: ["Exposition"]),
+        .target(name: "Remote", dependencies: ["TSDB"]),
         .target(
             name: "Server",
             dependencies: [
@@ -95,6 +97,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB"]),
+        .testTarget(name: "RemoteTests", dependencies: ["Remote", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Exposition", "TestSupport"]),
         .testTarget(
             name: "ScalewatchAppTests",

@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "Exposition", package: "scalewatch"),
                 .product(name: "TSDB", package: "scalewatch"),
                 .product(name: "Scrape", package: "scalewatch"),
+                .product(name: "Remote", package: "scalewatch"),
             ],
             path: "Benchmarks/ScalewatchBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]

@@ -1,6 +1,7 @@
 import Benchmark
 import Exposition
 import Foundation
+import Remote
 import Scrape
 import TSDB
 
@@ -10,6 +11,7 @@ extension BenchmarkMetric {
     static let milliBytesPerSample = BenchmarkMetric.custom("mB (1/1000 byte) per sample", polarity: .prefersSmaller, useScalingFactor: false)
     static let bytesPerSeries = BenchmarkMetric.custom("bytes per series", polarity: .prefersSmaller, useScalingFactor: false)
     static let samplesPerSecond = BenchmarkMetric.custom("samples restored per s", polarity: .prefersLarger, useScalingFactor: false)
+    static let megabytesPerSecond = BenchmarkMetric.custom("MB/s (uncompressed)", polarity: .prefersLarger, useScalingFactor: false)
 }
 
 func picos(_ d: Duration, per count: Int) -> Int {
@@ -72,6 +74,24 @@ let benchmarks: @Sendable () -> Void = {
         _ = try box.ingester.ingest(Workloads.synthetic10k, format: .prometheusText, timestampMs: 0, into: app)
         app.commit()
         return (storage, box, ClockBox())
+    }
+
+    // Remote write bodies are snappy-compressed protobuf: labels and numbers, repetitive.
+    let snappyInput: [UInt8] = Array(Workloads.synthetic10k.prefix(1 << 20))
+    let snappyCompressed = Snappy.compress(snappyInput)
+
+    Benchmark("snappy: compress the 10,000-series exposition", configuration: .init(metrics: [.megabytesPerSecond, .mallocCountTotal])) { benchmark in
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<10 { blackHole(Snappy.compress(snappyInput)) }
+        benchmark.measurement(.megabytesPerSecond, megabytesPerSecond(10 * snappyInput.count, clock.now - start))
+    }
+
+    Benchmark("snappy: decompress the same", configuration: .init(metrics: [.megabytesPerSecond, .mallocCountTotal])) { benchmark in
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<10 { blackHole(try! Snappy.decompress(snappyCompressed)) }
+        benchmark.measurement(.megabytesPerSecond, megabytesPerSecond(10 * snappyInput.count, clock.now - start))
     }
 
     Benchmark("chunk: XOR append, 120 samples") { benchmark in
@@ -184,6 +204,12 @@ let benchmarks: @Sendable () -> Void = {
         }
         return directory
     }
+}
+
+/// Megabytes (10^6) of `bytes` handled per second in `d`.
+func megabytesPerSecond(_ bytes: Int, _ d: Duration) -> Int {
+    let (s, atto) = d.components
+    return Int(Double(bytes) / 1e6 / (Double(s) + Double(atto) / 1e18))
 }
 
 final class IngesterBox: @unchecked Sendable {
