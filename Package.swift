@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         .target(name: "Exposition"),
@@ -49,11 +50,15 @@ let package = Package(
         .target(name: "PromQL", dependencies: ["TSDB"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "Simulator", dependencies: ["Exposition"]),
-        .target(name: "Remote", dependencies: ["TSDB"]),
+        .target(
+            name: "Remote",
+            dependencies: ["TSDB", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Proto/remote.proto"]
+        ),
         .target(
             name: "Server",
             dependencies: [
-                "Exposition", "TSDB", "PromQL", "Scrape", "Simulator", "CZlib",
+                "Exposition", "TSDB", "PromQL", "Scrape", "Remote", "Simulator", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -97,7 +102,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB"]),
-        .testTarget(name: "RemoteTests", dependencies: ["Remote", "TestSupport"]),
+        .testTarget(name: "RemoteTests", dependencies: ["Remote", "TSDB", "TestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Exposition", "TestSupport"]),
         .testTarget(
             name: "ScalewatchAppTests",

@@ -55,6 +55,7 @@ public enum ServerRoutes {
         }
         router.get("/federate") { request, _ in try await federate(request, context) }
         router.post("/federate") { request, _ in try await federate(request, context) }
+        RemoteRoutes.add(to: router, context)
         router.get("/api/v1/targets") { request, _ in
             let form = FormValues(request.uri.query)
             return bytes(.ok, TargetsAPI.render(pools: context.scrapePools(), state: form.first("state"), scrapePool: form.first("scrapePool")),
