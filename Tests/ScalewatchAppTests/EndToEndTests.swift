@@ -132,4 +132,82 @@ import TestSupport
         #expect(before.contains("kueue_build_info{"))
         #expect(await restarted.stop() == 0)
     }
+
+    /// `(value, timestamp ms)` of the one series a federate answer holds.
+    static func latest(_ federate: String) -> (value: String, ms: Int64)? {
+        guard let line = federate.split(separator: "\n").first(where: { !$0.hasPrefix("#") }) else { return nil }
+        let fields = line.split(separator: " ")
+        guard fields.count >= 3, let t = Int64(fields[fields.count - 1]) else { return nil }
+        return (String(fields[fields.count - 2]), t)
+    }
+
+    /// Prometheus's value for `query` at `ms`, as its API prints it.
+    static func promValue(_ api: String, _ query: String, atMs ms: Int64) async throws -> String? {
+        let body = try await post(api + "/api/v1/query", [("query", query), ("time", String(format: "%.3f", Double(ms) / 1000))])
+        guard let range = body.range(of: #","[^"]*"\]"#, options: .regularExpression) else { return nil }
+        return String(body[range].dropFirst(2).dropLast(2))
+    }
+
+    @Test func prometheusRemoteReadsFromAndRemoteWritesToScalewatch() async throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { dir.cleanup() }
+        let simulate = try ChildProcess(scalewatchExecutable, ["simulate", "--listen", "127.0.0.1:0"])
+        defer { Task { await simulate.stop() } }
+        let simLine = try #require(await simulate.waitForLine(containing: "listening on"))
+        let simHost = String(try #require(ChildProcess.url(in: simLine)).dropFirst(7))
+        let configPath = dir.path + "/scalewatch.yml"
+        try """
+            global: {scrape_interval: 500ms, scrape_timeout: 400ms}
+            storage: {path: \(dir.path)/data}
+            scrape_configs:
+              - job_name: kueue
+                metrics_path: /kueue/metrics
+                static_configs: [{targets: ['\(simHost)']}]
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let run = try ChildProcess(scalewatchExecutable, ["run", "--config", configPath, "--web.listen-address", "127.0.0.1:0"])
+        defer { Task { await run.stop() } }
+        let runLine = try #require(await run.waitForLine(containing: "listening on"))
+        let url = try #require(ChildProcess.url(in: runLine))
+
+        let promPort = freeLoopbackPort()
+        let promConfig = dir.path + "/prometheus.yml"
+        try """
+            global: {scrape_interval: 1s}
+            remote_read:
+              - url: \(url)/api/v1/read
+                read_recent: true
+            remote_write:
+              - url: \(url)/api/v1/write
+                queue_config: {batch_send_deadline: 1s}
+            scrape_configs:
+              - job_name: prom-kueue
+                metrics_path: /kueue/metrics
+                static_configs: [{targets: ['\(simHost)']}]
+            """.write(toFile: promConfig, atomically: true, encoding: .utf8)
+        let prometheus = try ChildProcess("/usr/bin/prometheus", [
+            "--config.file=\(promConfig)", "--storage.tsdb.path=\(dir.path)/prom", "--web.listen-address=127.0.0.1:\(promPort)",
+        ])
+        defer { Task { await prometheus.stop() } }
+        let api = "http://127.0.0.1:\(promPort)"
+
+        // Remote read: Prometheus scrapes nothing as job "kueue"; what it answers comes from Scalewatch.
+        #expect(await Self.eventually(30) {
+            try await Self.post(api + "/api/v1/query", [("query", #"count(kueue_cluster_queue_nominal_quota{job="kueue"})"#)]).contains(#","12"]"#)
+        }, "\(prometheus.output.suffix(5))")
+        let attempts = #"kueue_admission_attempts_total{job="kueue",result="success"}"#
+        let heldText = try await Self.post("\(url)/federate", [("match[]", attempts)])
+        let held = try #require(Self.latest(heldText))
+        #expect(try await Self.promValue(api, attempts, atMs: held.ms) == held.value)
+
+        // Remote write: what Prometheus scraped reaches Scalewatch with the same samples.
+        let written = #"kueue_admission_attempts_total{job="prom-kueue",result="success"}"#
+        #expect(await Self.eventually(30) {
+            Self.latest(try await Self.post("\(url)/federate", [("match[]", written)])) != nil
+        }, "\(prometheus.output.suffix(5))")
+        let receivedText = try await Self.post("\(url)/federate", [("match[]", written)])
+        let received = try #require(Self.latest(receivedText))
+        #expect(try await Self.promValue(api, written, atMs: received.ms) == received.value)
+        #expect(await prometheus.stop() == 0)
+        #expect(await run.stop() == 0)
+    }
 }
