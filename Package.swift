@@ -52,7 +52,14 @@ let package = Package(
         .target(name: "Simulator", dependencies: ["Exposition"]),
         .target(
             name: "Remote",
-            dependencies: ["TSDB", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: [
+                "TSDB", "ConfigSupport", "Scrape",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             exclude: ["Proto/remote.proto"]
         ),
         .target(
@@ -68,7 +75,7 @@ let package = Package(
         .target(
             name: "ScalewatchApp",
             dependencies: [
-                "Exposition", "TSDB", "ConfigSupport", "Scrape", "Simulator", "Server",
+                "Exposition", "TSDB", "ConfigSupport", "Scrape", "Remote", "Simulator", "Server",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,6 +1,7 @@
 import ConfigSupport
 import Logging
 import Prometheus
+import Remote
 import Scrape
 import Server
 import ServiceLifecycle
@@ -24,6 +25,7 @@ public final class Controller: Service, Sendable {
         var storage: Storage? = nil
         var metrics: SelfMetrics? = nil
         var manager: ScrapeManager? = nil
+        var remoteWrites: [RemoteWriteQueue] = []
     }
 
     public init(config: ScalewatchConfig, configPath: String?, registry: PrometheusCollectorRegistry, logger: Logger,
@@ -68,6 +70,10 @@ public final class Controller: Service, Sendable {
             })
             s.manager = manager
         }
+        storage.addCommitObserver { [self] batch in
+            for queue in state.withLock({ $0.remoteWrites }) { queue.enqueue(batch) }
+        }
+        await applyRemoteWrite(config)
         await manager.apply(config.scrapeConfigs)
         await onReady(self)
         let housekeeping = StorageHousekeeping(storage: storage, logger: logger, now: { wallClockMilliseconds() })
@@ -82,6 +88,10 @@ public final class Controller: Service, Sendable {
             group.cancelAll()
         }
         await manager.shutdown()
+        for queue in state.withLock({ s in
+            defer { s.remoteWrites = [] }
+            return s.remoteWrites
+        }) { await queue.stop() }
         try storage.close()
         logger.info("stopped: WAL flushed and snapshot written")
     }
@@ -103,8 +113,20 @@ public final class Controller: Service, Sendable {
         }
         if fresh.storage != old.storage { logger.warning("reload: storage settings take effect at the next start") }
         await manager?.apply(fresh.scrapeConfigs)
+        if fresh.remoteWrite != old.remoteWrite || fresh.global.externalLabels != old.global.externalLabels { await applyRemoteWrite(fresh) }
         logger.info("config reloaded", metadata: ["jobs": "\(fresh.scrapeConfigs.count)"])
         return nil
+    }
+
+    /// Replaces the remote-write queues with those of `config` (old ones flush and stop).
+    func applyRemoteWrite(_ config: ScalewatchConfig) async {
+        let fresh = config.remoteWrite.map { RemoteWriteQueue(config: $0, externalLabels: config.global.externalLabels, logger: logger) }
+        for q in fresh { q.start() }
+        let old = state.withLock { s in
+            defer { s.remoteWrites = fresh }
+            return s.remoteWrites
+        }
+        for q in old { await q.stop() }
     }
 
     static func seed(_ config: ScalewatchConfig) -> UInt64 {

@@ -11,6 +11,7 @@ public final class Head: Sendable {
     let maxTime = Atomic<Int64>(.min)
     /// Samples committed since start-up (restored ones not counted).
     let appendedSamples = Atomic<Int>(0)
+    let commitObservers = CommitObservers()
     /// Series removed by retention since the interner was last pruned.
     let removedSinceInternerPrune = Atomic<Int>(0)
     /// Samples older than `maxTime - retentionMs` are rejected as too old.

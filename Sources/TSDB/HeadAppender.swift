@@ -73,6 +73,9 @@ public final class HeadAppender: Appender {
         }
         if batchMax != .min { head.noteCommitted(maxTime: batchMax) }
         head.appendedSamples.add(pending.count, ordering: .relaxed)
+        if !head.commitObservers.isEmpty && !pending.isEmpty {
+            head.commitObservers.notify(pending.map { CommittedSample(series: $0.series, timestampMs: $0.t, value: $0.v) })
+        }
         if let wal {
             record.removeAll(keepingCapacity: true)
             WALRecord.encodeSeries(created, into: &record)

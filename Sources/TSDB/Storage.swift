@@ -60,6 +60,9 @@ public final class Storage: Sendable {
     /// Bytes logged and waiting for the next WAL flush.
     public var walPendingBytes: Int { wal?.pendingBytes ?? 0 }
 
+    /// Calls `observer` with every batch committed from now on (remote write's feed).
+    public func addCommitObserver(_ observer: @escaping CommitObserver) { head.commitObservers.add(observer) }
+
     /// A new batch appender.
     public func appender() -> HeadAppender { HeadAppender(head: head, wal: wal) }
 

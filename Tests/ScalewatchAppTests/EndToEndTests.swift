@@ -210,4 +210,69 @@ import TestSupport
         #expect(await prometheus.stop() == 0)
         #expect(await run.stop() == 0)
     }
+
+    /// Raw sample timestamps (ms) of `selector` over the last `range` in Prometheus.
+    static func promTimestamps(_ api: String, _ selector: String, range: String) async throws -> [Int64] {
+        let body = try await post(api + "/api/v1/query", [("query", "\(selector)[\(range)]")])
+        let regex = try NSRegularExpression(pattern: #"\[([0-9]+(?:\.[0-9]+)?),""#)
+        return regex.matches(in: body, range: NSRange(body.startIndex..., in: body)).compactMap { m in
+            Range(m.range(at: 1), in: body).flatMap { Double(body[$0]) }.map { Int64(($0 * 1000).rounded()) }
+        }
+    }
+
+    @Test func remoteWriteToPrometheusSurvivesAThirtySecondOutage() async throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { dir.cleanup() }
+        let promPort = freeLoopbackPort()
+        let promArgs = ["--config.file=\(dir.path)/prometheus.yml", "--storage.tsdb.path=\(dir.path)/prom",
+                        "--web.listen-address=127.0.0.1:\(promPort)", "--web.enable-remote-write-receiver"]
+        try "global: {scrape_interval: 1m}\n".write(toFile: dir.path + "/prometheus.yml", atomically: true, encoding: .utf8)
+        let prometheus = try ChildProcess("/usr/bin/prometheus", promArgs)
+        defer { Task { await prometheus.stop() } }
+        let api = "http://127.0.0.1:\(promPort)"
+        let simulate = try ChildProcess(scalewatchExecutable, ["simulate", "--listen", "127.0.0.1:0"])
+        defer { Task { await simulate.stop() } }
+        let simLine = try #require(await simulate.waitForLine(containing: "listening on"))
+        let simHost = String(try #require(ChildProcess.url(in: simLine)).dropFirst(7))
+        let configPath = dir.path + "/scalewatch.yml"
+        try """
+            global: {scrape_interval: 500ms, scrape_timeout: 400ms, external_labels: {replica: a}}
+            storage: {path: \(dir.path)/data}
+            scrape_configs:
+              - job_name: kueue
+                metrics_path: /kueue/metrics
+                static_configs: [{targets: ['\(simHost)']}]
+            remote_write:
+              - url: \(api)/api/v1/write
+                write_relabel_configs: [{source_labels: [__name__], regex: "kueue_admission_attempts_total|up", action: keep}]
+                queue_config: {capacity: 20000, batch_send_deadline: 200ms, min_backoff: 100ms, max_backoff: 1s}
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let run = try ChildProcess(scalewatchExecutable, ["run", "--config", configPath, "--web.listen-address", "127.0.0.1:0"])
+        defer { Task { await run.stop() } }
+        let runLine = try #require(await run.waitForLine(containing: "listening on"))
+        let url = try #require(ChildProcess.url(in: runLine))
+        let selector = #"kueue_admission_attempts_total{job="kueue",result="success",replica="a"}"#
+        #expect(await Self.eventually(30) { try await Self.promTimestamps(api, selector, range: "1m").count >= 3 }, "\(prometheus.output.suffix(5))")
+        // Only what write relabeling keeps is sent.
+        #expect(try await Self.post(api + "/api/v1/query", [("query", #"count({job="kueue",__name__!~"kueue_admission_attempts_total|up"})"#)]).contains(#""result":[]"#))
+
+        // Prometheus goes away for 30 s while Scalewatch keeps scraping, then comes back.
+        #expect(await prometheus.stop() == 0)
+        try await Task.sleep(for: .seconds(30))
+        let restarted = try ChildProcess("/usr/bin/prometheus", promArgs)
+        defer { Task { await restarted.stop() } }
+        let outageSeen = await Self.eventually(60) {
+            let stamps = try await Self.promTimestamps(api, selector, range: "3m")
+            guard let first = stamps.first, let last = stamps.last, last - first > 40_000 else { return false }
+            return zip(stamps, stamps.dropFirst()).allSatisfy { $1 - $0 <= 1_500 }
+        }
+        let stamps = try await Self.promTimestamps(api, selector, range: "3m")
+        let gaps = zip(stamps, stamps.dropFirst()).map { $1 - $0 }.filter { $0 > 1_500 }
+        #expect(outageSeen, "gaps over 1.5 s in what Prometheus received: \(gaps); \(stamps.count) samples")
+        // And what it holds is what Scalewatch holds.
+        let heldText = try await Self.post("\(url)/federate", [("match[]", #"kueue_admission_attempts_total{result="success"}"#)])
+        let held = try #require(Self.latest(heldText))
+        #expect(await Self.eventually(10) { try await Self.promValue(api, selector, atMs: held.ms) == held.value })
+        #expect(await run.stop() == 0)
+    }
 }

@@ -1,4 +1,5 @@
 import ConfigSupport
+import Remote
 import Scrape
 import TSDB
 
@@ -13,12 +14,13 @@ public struct ScalewatchConfig: Sendable, Equatable {
     public var scrapeConfigs: [ScrapeConfig] = []
     public var storage = StorageSection()
     public var web = WebSection()
+    public var remoteWrite: [RemoteWriteConfig] = []
 
     public init() {}
 
     /// Sections later issues add; named so the error says they are not read yet.
-    static let plannedSections: Set<String> = ["rule_files", "alerting", "remote_write", "remote_read", "autoscaling", "kubernetes"]
-    static let sections: Set<String> = ["global", "scrape_configs", "storage", "web"]
+    static let plannedSections: Set<String> = ["rule_files", "alerting", "remote_read", "autoscaling", "kubernetes"]
+    static let sections: Set<String> = ["global", "scrape_configs", "storage", "web", "remote_write"]
 
     /// Reads a config from text; throws every issue at once.
     public init(text: String, file: String) throws(ConfigError) {
@@ -57,5 +59,6 @@ public struct ScalewatchConfig: Sendable, Equatable {
         }
         if let s = m["storage"] { storage = StorageSection(reading: s) }
         if let w = m["web"] { web = WebSection(reading: w) }
+        remoteWrite = (m["remote_write"]?.list ?? []).compactMap(RemoteWriteConfig.init(reading:))
     }
 }

@@ -42,7 +42,7 @@ public struct TLSSettings: Sendable, Equatable {
 }
 
 extension AuthorizationConfig {
-    init?(reading node: ConfigNode) {
+    public init?(reading node: ConfigNode) {
         guard let m = node.mapping(allowed: ["type", "credentials", "credentials_file"]) else { return nil }
         if let t = m["type"]?.string {
             if t.lowercased() == "basic" {
@@ -63,7 +63,7 @@ extension AuthorizationConfig {
 }
 
 extension BasicAuthConfig {
-    init?(reading node: ConfigNode) {
+    public init?(reading node: ConfigNode) {
         guard let m = node.mapping(allowed: ["username", "password", "password_file"]) else { return nil }
         username = m["username"]?.string ?? ""
         password = m["password"]?.string
@@ -78,7 +78,7 @@ extension BasicAuthConfig {
 }
 
 extension TLSSettings {
-    init(reading node: ConfigNode) {
+    public init(reading node: ConfigNode) {
         guard let m = node.mapping(allowed: ["ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"]) else { return }
         for (key, path) in [("ca_file", \TLSSettings.caFile), ("cert_file", \.certFile), ("key_file", \.keyFile)] {
             if let n = m[key], let value = n.string {

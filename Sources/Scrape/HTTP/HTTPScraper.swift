@@ -76,8 +76,10 @@ public final class HTTPScraper: Sendable {
         request.headers.add(name: "Accept-Encoding", value: config.enableCompression ? "gzip" : "identity")
         request.headers.add(name: "User-Agent", value: Self.userAgent)
         request.headers.add(name: "X-Prometheus-Scrape-Timeout-Seconds", value: formatSeconds(target.timeoutMs))
-        if let auth = try authorizationHeader(config) { request.headers.add(name: "Authorization", value: auth) }
-        if target.url.hasPrefix("https://") { request.tlsConfiguration = try tlsConfiguration(config.tls) }
+        if let auth = try HTTPCredentials.authorizationHeader(authorization: config.authorization, basicAuth: config.basicAuth) {
+            request.headers.add(name: "Authorization", value: auth)
+        }
+        if target.url.hasPrefix("https://") { request.tlsConfiguration = try HTTPCredentials.tlsConfiguration(config.tls) }
         let limit = Self.effectiveBodyLimit(config.limits)
         let timeout = target.timeoutMs
         let prepared = request
@@ -137,19 +139,23 @@ public final class HTTPScraper: Sendable {
         if let e = error as? IOError { return .transport("connection failed: \(e)") }
         return .transport("\(error)")
     }
+}
 
-    func authorizationHeader(_ config: ScrapeConfig) throws(ScrapeFailure) -> String? {
-        if let auth = config.authorization {
+/// Credentials and TLS settings of a config section, as headers and a TLS configuration; secrets
+/// in files are read on every call, so rotated tokens take effect at the next request.
+public enum HTTPCredentials {
+    public static func authorizationHeader(authorization: AuthorizationConfig?, basicAuth: BasicAuthConfig?) throws(ScrapeFailure) -> String? {
+        if let auth = authorization {
             let secret: String
             if let file = auth.credentialsFile {
-                secret = try Self.readSecret(file)
+                secret = try readSecret(file)
             } else {
                 secret = auth.credentials ?? ""
             }
             return secret.isEmpty ? nil : "\(auth.type) \(secret)"
         }
-        if let basic = config.basicAuth {
-            let password = try basic.passwordFile.map { (f) throws(ScrapeFailure) -> String in try Self.readSecret(f) } ?? basic.password ?? ""
+        if let basic = basicAuth {
+            let password = try basic.passwordFile.map { (f) throws(ScrapeFailure) -> String in try readSecret(f) } ?? basic.password ?? ""
             return "Basic " + base64(Array("\(basic.username):\(password)".utf8))
         }
         return nil
@@ -172,7 +178,7 @@ public final class HTTPScraper: Sendable {
         return String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 
-    func tlsConfiguration(_ tls: TLSSettings) throws(ScrapeFailure) -> TLSConfiguration {
+    public static func tlsConfiguration(_ tls: TLSSettings) throws(ScrapeFailure) -> TLSConfiguration {
         var c = TLSConfiguration.makeClientConfiguration()
         do {
             if let ca = tls.caFile { c.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca)) }

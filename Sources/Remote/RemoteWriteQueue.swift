@@ -1,0 +1,260 @@
+import AsyncHTTPClient
+import Logging
+import Metrics
+import NIOCore
+import Scrape
+import Synchronization
+import TSDB
+
+/// Sends committed samples to one `remote_write` endpoint. Samples are spread over shards by
+/// series (so each series stays in order), each shard a bounded queue drained in batches of
+/// `max_samples_per_send` or every `batch_send_deadline`. A failed batch is retried with
+/// exponential backoff on 5xx, on transport errors and (with `retry_on_http_429`) on 429; a 4xx
+/// drops it with a logged reason. What does not fit a full queue is dropped and counted.
+public final class RemoteWriteQueue: Sendable {
+    public let config: RemoteWriteConfig
+    let externalLabels: [String: String]
+    let client: HTTPClient
+    let logger: Logger
+    let shards: [Shard]
+    let relabeled = Mutex<[SeriesRef: [Prometheus_Label]?]>([:])
+    let metrics: QueueMetrics
+    let tasks = Mutex<[Task<Void, Never>]>([])
+
+    final class Shard: Sendable {
+        struct Pending: Sendable {
+            var labels: [Prometheus_Label]
+            var t: Int64
+            var v: Double
+        }
+        let queue = Mutex<[Pending]>([])
+        /// When the oldest queued sample arrived (for the batch deadline).
+        let oldest = Mutex<ContinuousClock.Instant?>(nil)
+    }
+
+    public init(config: RemoteWriteConfig, externalLabels: [String: String], logger: Logger) {
+        self.config = config
+        self.externalLabels = externalLabels
+        self.logger = logger
+        var c = HTTPClient.Configuration(timeout: .init(connect: .seconds(10)))
+        c.connectionPool.retryConnectionEstablishment = false
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: c)
+        shards = (0..<max(1, config.queue.minShards)).map { _ in Shard() }
+        metrics = QueueMetrics(remote: config.name.isEmpty ? config.url : config.name)
+        metrics.shards.record(shards.count)
+    }
+
+    /// Takes a committed batch (called on the committing thread: relabel once per series, enqueue).
+    public func enqueue(_ batch: [CommittedSample]) {
+        var dropped = 0
+        var accepted = 0
+        for sample in batch {
+            guard let labels = labels(for: sample.series) else { continue }
+            let shard = shards[Int(sample.series.ref % UInt64(shards.count))]
+            let ok = shard.queue.withLock { q -> Bool in
+                guard q.count < config.queue.capacity else { return false }
+                q.append(.init(labels: labels, t: sample.timestampMs, v: sample.value))
+                return true
+            }
+            if ok {
+                accepted += 1
+                shard.oldest.withLock { if $0 == nil { $0 = .now } }
+            } else {
+                dropped += 1
+            }
+        }
+        if dropped > 0 { metrics.dropped.increment(by: Int64(dropped)) }
+        if accepted > 0 { metrics.pending.increment(by: Double(accepted)) }
+    }
+
+    /// The labels sent for a series (its own, external labels where absent, write relabeling), nil when relabeling drops it.
+    func labels(for series: MemSeries) -> [Prometheus_Label]? {
+        if let cached = relabeled.withLock({ $0[series.ref] }) { return cached }
+        var set: [String: String] = [:]
+        for l in series.labels.pairs { set[l.name] = l.value }
+        for (k, v) in externalLabels where set[k] == nil { set[k] = v }
+        var result: [Prometheus_Label]? = nil
+        if let out = Relabeler.process(set, config.writeRelabelConfigs), !out.isEmpty {
+            result = out.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { k, v in
+                var l = Prometheus_Label()
+                l.name = k
+                l.value = v
+                return l
+            }
+        }
+        relabeled.withLock { $0[series.ref] = .some(result) }
+        return result
+    }
+
+    /// Starts the shards' senders.
+    public func start() {
+        let started = shards.map { shard in Task { [self] in await drain(shard) } }
+        tasks.withLock { $0 = started }
+    }
+
+    /// Stops the senders after one last attempt to send what is queued (bounded by `remote_timeout`).
+    public func stop() async {
+        let running = tasks.withLock { t in
+            defer { t = [] }
+            return t
+        }
+        for t in running { t.cancel() }
+        for t in running { await t.value }
+        for shard in shards {
+            let rest = shard.queue.withLock { q in
+                defer { q = [] }
+                return q
+            }
+            if !rest.isEmpty { _ = await send(rest, retrying: false) }
+        }
+        do { try await client.shutdown() } catch { logger.debug("remote write client shutdown: \(error)") }
+    }
+
+    func drain(_ shard: Shard) async {
+        let deadline = Duration.milliseconds(config.queue.batchSendDeadline.milliseconds)
+        while !Task.isCancelled {
+            let ready = shard.queue.withLock { $0.count } >= config.queue.maxSamplesPerSend
+                || (shard.oldest.withLock { $0 }.map { ContinuousClock.now - $0 >= deadline } ?? false)
+            guard ready else {
+                do { try await Task.sleep(for: .milliseconds(10)) } catch { return }
+                continue
+            }
+            let batch = shard.queue.withLock { q -> [Shard.Pending] in
+                let n = min(q.count, config.queue.maxSamplesPerSend)
+                defer { q.removeFirst(n) }
+                return Array(q[0..<n])
+            }
+            shard.oldest.withLock { o in o = shard.queue.withLock { $0.isEmpty } ? nil : .now }
+            guard !batch.isEmpty else { continue }
+            _ = await send(batch, retrying: true)
+        }
+    }
+
+    /// Sends one batch, retrying what Prometheus retries; true when it was delivered.
+    func send(_ batch: [Shard.Pending], retrying: Bool) async -> Bool {
+        let body: [UInt8]
+        do { body = try Self.encode(batch) } catch {
+            logger.error("remote write: cannot encode a batch: \(error)")
+            metrics.failed.increment(by: Int64(batch.count))
+            metrics.pending.decrement(by: Double(batch.count))
+            return false
+        }
+        var backoff = config.queue.minBackoff.milliseconds
+        while true {
+            let outcome = await post(body)
+            switch outcome {
+            case .delivered:
+                metrics.sent.increment(by: Int64(batch.count))
+                metrics.pending.decrement(by: Double(batch.count))
+                if let newest = batch.map(\.t).max() { metrics.highestSent.record(Double(newest) / 1000) }
+                return true
+            case .rejected(let reason):
+                logger.warning("remote write: batch dropped by the endpoint", metadata: ["url": "\(config.url)", "reason": "\(reason)"])
+                metrics.failed.increment(by: Int64(batch.count))
+                metrics.pending.decrement(by: Double(batch.count))
+                return false
+            case .retry(let reason):
+                guard retrying, !Task.isCancelled else {
+                    metrics.failed.increment(by: Int64(batch.count))
+                    metrics.pending.decrement(by: Double(batch.count))
+                    return false
+                }
+                metrics.retried.increment(by: Int64(batch.count))
+                logger.debug("remote write: retrying", metadata: ["reason": "\(reason)", "backoff_ms": "\(backoff)"])
+                do { try await Task.sleep(for: .milliseconds(backoff)) } catch {
+                    // Cancelled while backing off (shutdown): one last try without waiting.
+                    if case .delivered = await post(body) {
+                        metrics.sent.increment(by: Int64(batch.count))
+                        metrics.pending.decrement(by: Double(batch.count))
+                        return true
+                    }
+                    metrics.failed.increment(by: Int64(batch.count))
+                    metrics.pending.decrement(by: Double(batch.count))
+                    return false
+                }
+                backoff = min(backoff * 2, config.queue.maxBackoff.milliseconds)
+            }
+        }
+    }
+
+    enum PostOutcome { case delivered, rejected(String), retry(String) }
+
+    func post(_ body: [UInt8]) async -> PostOutcome {
+        var request = HTTPClientRequest(url: config.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Encoding", value: "snappy")
+        request.headers.add(name: "Content-Type", value: "application/x-protobuf")
+        request.headers.add(name: "X-Prometheus-Remote-Write-Version", value: "0.1.0")
+        request.headers.add(name: "User-Agent", value: "Scalewatch/0.1")
+        for (k, v) in config.headers { request.headers.add(name: k, value: v) }
+        do {
+            if let auth = try HTTPCredentials.authorizationHeader(authorization: config.authorization, basicAuth: config.basicAuth) {
+                request.headers.add(name: "Authorization", value: auth)
+            }
+            if config.url.hasPrefix("https://") { request.tlsConfiguration = try HTTPCredentials.tlsConfiguration(config.tls) }
+        } catch {
+            return .retry("\(error)")
+        }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: .milliseconds(config.remoteTimeout.milliseconds))
+            let text = String(buffer: try await response.body.collect(upTo: 4096))
+            let code = Int(response.status.code)
+            switch code {
+            case 200..<300: return .delivered
+            case 429: return config.queue.retryOnHTTP429 ? .retry("429 \(text)") : .rejected("429 \(text)")
+            case 500...: return .retry("\(code) \(text)")
+            default: return .rejected("\(code) \(text)")
+            }
+        } catch {
+            return .retry("\(error)")
+        }
+    }
+
+    /// A snappy-compressed `WriteRequest`, samples grouped by series in arrival order.
+    static func encode(_ batch: [Shard.Pending]) throws -> [UInt8] {
+        var order: [[Prometheus_Label]] = []
+        var bySeries: [[Prometheus_Label]: Int] = [:]
+        var request = Prometheus_WriteRequest()
+        for p in batch {
+            let index: Int
+            if let i = bySeries[p.labels] {
+                index = i
+            } else {
+                index = request.timeseries.count
+                bySeries[p.labels] = index
+                order.append(p.labels)
+                var ts = Prometheus_TimeSeries()
+                ts.labels = p.labels
+                request.timeseries.append(ts)
+            }
+            var s = Prometheus_Sample()
+            s.timestamp = p.t
+            s.value = p.v
+            request.timeseries[index].samples.append(s)
+        }
+        return Snappy.compress(try request.serializedBytes() as [UInt8])
+    }
+}
+
+/// `scalewatch_remote_storage_*`, after Prometheus's `prometheus_remote_storage_*`.
+struct QueueMetrics: Sendable {
+    let sent: Counter
+    let failed: Counter
+    let retried: Counter
+    let dropped: Counter
+    let pending: Meter
+    let highestSent: Metrics.Gauge
+    let shards: Metrics.Gauge
+
+    init(remote: String) {
+        let d = [("remote", remote)]
+        sent = Counter(label: "scalewatch_remote_storage_samples_total", dimensions: d)
+        failed = Counter(label: "scalewatch_remote_storage_samples_failed_total", dimensions: d)
+        retried = Counter(label: "scalewatch_remote_storage_samples_retried_total", dimensions: d)
+        dropped = Counter(label: "scalewatch_remote_storage_samples_dropped_total", dimensions: d)
+        pending = Meter(label: "scalewatch_remote_storage_samples_pending", dimensions: d)
+        highestSent = Metrics.Gauge(label: "scalewatch_remote_storage_highest_sent_timestamp_seconds", dimensions: d)
+        shards = Metrics.Gauge(label: "scalewatch_remote_storage_shards", dimensions: d)
+    }
+}
