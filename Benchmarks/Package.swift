@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "scalewatch", path: ".."),
         .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         .executableTarget(
@@ -19,6 +20,7 @@ let package = Package(
                 .product(name: "TSDB", package: "scalewatch"),
                 .product(name: "Scrape", package: "scalewatch"),
                 .product(name: "Remote", package: "scalewatch"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Benchmarks/ScalewatchBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]

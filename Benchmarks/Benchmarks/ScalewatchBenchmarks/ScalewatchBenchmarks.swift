@@ -11,6 +11,7 @@ extension BenchmarkMetric {
     static let milliBytesPerSample = BenchmarkMetric.custom("mB (1/1000 byte) per sample", polarity: .prefersSmaller, useScalingFactor: false)
     static let bytesPerSeries = BenchmarkMetric.custom("bytes per series", polarity: .prefersSmaller, useScalingFactor: false)
     static let samplesPerSecond = BenchmarkMetric.custom("samples restored per s", polarity: .prefersLarger, useScalingFactor: false)
+    static let samplesServed = BenchmarkMetric.custom("samples per s", polarity: .prefersLarger, useScalingFactor: false)
     static let megabytesPerSecond = BenchmarkMetric.custom("MB/s (uncompressed)", polarity: .prefersLarger, useScalingFactor: false)
 }
 
@@ -92,6 +93,47 @@ let benchmarks: @Sendable () -> Void = {
         let start = clock.now
         for _ in 0..<10 { blackHole(try! Snappy.decompress(snappyCompressed)) }
         benchmark.measurement(.megabytesPerSecond, megabytesPerSecond(10 * snappyInput.count, clock.now - start))
+    }
+
+    Benchmark(
+        "remote read: SAMPLES, 1,000,000 samples (1,000 series x 1,000)",
+        configuration: .init(metrics: [.samplesServed], maxDuration: .seconds(20), maxIterations: 10)
+    ) { (benchmark: Benchmark, state: (Storage, [UInt8])) in
+        let clock = ContinuousClock()
+        let start = clock.now
+        let handler = RemoteReadHandler(querier: state.0.querier(), externalLabels: [:])
+        blackHole(try handler.handle(body: state.1))
+        benchmark.measurement(.samplesServed, Int(1_000_000 / seconds(clock.now - start)))
+    } setup: {
+        (try RemoteWorkloads.store(), try RemoteWorkloads.readBody(.samples))
+    }
+
+    Benchmark(
+        "remote read: STREAMED_XOR_CHUNKS, 1,000,000 samples (1,000 series x 1,000)",
+        configuration: .init(metrics: [.samplesServed], maxDuration: .seconds(20), maxIterations: 10)
+    ) { (benchmark: Benchmark, state: (Storage, [UInt8])) in
+        let clock = ContinuousClock()
+        let start = clock.now
+        let handler = RemoteReadHandler(querier: state.0.querier(), externalLabels: [:])
+        blackHole(try handler.handle(body: state.1))
+        benchmark.measurement(.samplesServed, Int(1_000_000 / seconds(clock.now - start)))
+    } setup: {
+        (try RemoteWorkloads.store(), try RemoteWorkloads.readBody(.streamedXorChunks))
+    }
+
+    Benchmark(
+        "remote write: receive 100,000 samples (1,000 series x 100) per request",
+        configuration: .init(metrics: [.samplesServed], maxDuration: .seconds(20), maxIterations: 20)
+    ) { (benchmark: Benchmark, state: (Storage, ClockBox)) in
+        // Each request carries the next 100 samples of every series (built outside the timing).
+        let body = try RemoteWorkloads.writeBody(batch: Int(state.1.t))
+        state.1.t += 1
+        let clock = ContinuousClock()
+        let start = clock.now
+        blackHole(try RemoteWriteReceiver.handle(body: body, limit: 256 << 20, into: state.0))
+        benchmark.measurement(.samplesServed, Int(100_000 / seconds(clock.now - start)))
+    } setup: {
+        (try Storage(options: StorageOptions(retentionMs: 1 << 50)), ClockBox())
     }
 
     Benchmark("chunk: XOR append, 120 samples") { benchmark in
@@ -204,6 +246,11 @@ let benchmarks: @Sendable () -> Void = {
         }
         return directory
     }
+}
+
+func seconds(_ d: Duration) -> Double {
+    let (s, atto) = d.components
+    return Double(s) + Double(atto) / 1e18
 }
 
 /// Megabytes (10^6) of `bytes` handled per second in `d`.
