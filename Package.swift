@@ -114,7 +114,8 @@ let package = Package(
         .testTarget(
             name: "ScalewatchAppTests",
             dependencies: [
-                "ScalewatchApp", "Server", "Scrape", "Simulator", "Exposition", "TSDB", "TestSupport",
+                "ScalewatchApp", "Server", "Scrape", "Simulator", "Exposition", "TSDB", "Remote", "TestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import Remote
+import SwiftProtobuf
 import Testing
 import TestSupport
 
@@ -148,6 +150,47 @@ import TestSupport
         return String(body[range].dropFirst(2).dropLast(2))
     }
 
+    /// Every raw sample of `selector` over the last `range`, as Prometheus answers `selector[range]`.
+    static func promSamples(_ api: String, _ selector: String, range: String, atMs: Int64) async throws -> [String] {
+        let body = try await post(api + "/api/v1/query", [("query", "\(selector)[\(range)]"), ("time", String(format: "%.3f", Double(atMs) / 1000))])
+        let regex = try NSRegularExpression(pattern: #"\[([0-9]+(?:\.[0-9]+)?),"([^"]*)"\]"#)
+        return regex.matches(in: body, range: NSRange(body.startIndex..., in: body)).compactMap { m in
+            guard let t = Range(m.range(at: 1), in: body).flatMap({ Double(body[$0]) }), let v = Range(m.range(at: 2), in: body) else { return nil }
+            return "\(Int64((t * 1000).rounded())) \(body[v])"
+        }
+    }
+
+    /// Every sample Scalewatch holds for `matchers` in `[start, end]`, read through its own remote-read endpoint.
+    static func scalewatchSamples(_ url: String, _ matchers: [(String, String)], startMs: Int64, endMs: Int64) async throws -> [String] {
+        var query = Prometheus_Query()
+        query.startTimestampMs = startMs
+        query.endTimestampMs = endMs
+        query.matchers = matchers.map { name, value in
+            var m = Prometheus_LabelMatcher()
+            m.type = .eq
+            m.name = name
+            m.value = value
+            return m
+        }
+        var read = Prometheus_ReadRequest()
+        read.queries = [query]
+        var request = HTTPClientRequest(url: url + "/api/v1/read")
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(bytes: Snappy.compress(try read.serializedBytes() as [UInt8])))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let body = Array(try await response.body.collect(upTo: 64 << 20).readableBytesView)
+        let decoded = try Prometheus_ReadResponse(serializedBytes: try Snappy.decompress(body))
+        return decoded.results.flatMap(\.timeseries).flatMap(\.samples).map { s in
+            "\(s.timestamp) \(formatPromValue(s.value))"
+        }
+    }
+
+    /// A value as Prometheus's API prints it (Go's 'f', -1 for plain numbers).
+    static func formatPromValue(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return "\(v)"
+    }
+
     @Test func prometheusRemoteReadsFromAndRemoteWritesToScalewatch() async throws {
         let dir = try Fixtures.temporaryDirectory()
         defer { dir.cleanup() }
@@ -176,6 +219,7 @@ import TestSupport
             remote_read:
               - url: \(url)/api/v1/read
                 read_recent: true
+                required_matchers: {job: kueue}
             remote_write:
               - url: \(url)/api/v1/write
                 queue_config: {batch_send_deadline: 1s}
@@ -195,18 +239,32 @@ import TestSupport
             try await Self.post(api + "/api/v1/query", [("query", #"count(kueue_cluster_queue_nominal_quota{job="kueue"})"#)]).contains(#","12"]"#)
         }, "\(prometheus.output.suffix(5))")
         let attempts = #"kueue_admission_attempts_total{job="kueue",result="success"}"#
+        try await Task.sleep(for: .seconds(8))
         let heldText = try await Self.post("\(url)/federate", [("match[]", attempts)])
         let held = try #require(Self.latest(heldText))
         #expect(try await Self.promValue(api, attempts, atMs: held.ms) == held.value)
+        // Every sample of the last 10 s, through Prometheus's remote read, is what Scalewatch holds.
+        let readMatchers = [("__name__", "kueue_admission_attempts_total"), ("job", "kueue"), ("result", "success")]
+        let viaPrometheus = try await Self.promSamples(api, attempts, range: "10s", atMs: held.ms)
+        let inScalewatch = try await Self.scalewatchSamples(url, readMatchers, startMs: held.ms - 9_999, endMs: held.ms)
+        #expect(viaPrometheus.count >= 15)
+        #expect(viaPrometheus == inScalewatch)
 
         // Remote write: what Prometheus scraped reaches Scalewatch with the same samples.
         let written = #"kueue_admission_attempts_total{job="prom-kueue",result="success"}"#
         #expect(await Self.eventually(30) {
             Self.latest(try await Self.post("\(url)/federate", [("match[]", written)])) != nil
         }, "\(prometheus.output.suffix(5))")
+        try await Task.sleep(for: .seconds(6))
         let receivedText = try await Self.post("\(url)/federate", [("match[]", written)])
         let received = try #require(Self.latest(receivedText))
         #expect(try await Self.promValue(api, written, atMs: received.ms) == received.value)
+        // Prometheus's own samples (remote read is off for this job) equal what it sent Scalewatch.
+        let writtenMatchers = [("__name__", "kueue_admission_attempts_total"), ("job", "prom-kueue"), ("result", "success")]
+        let local = try await Self.promSamples(api, written, range: "10s", atMs: received.ms)
+        let sent = try await Self.scalewatchSamples(url, writtenMatchers, startMs: received.ms - 9_999, endMs: received.ms)
+        #expect(local.count >= 5)
+        #expect(local == sent)
         #expect(await prometheus.stop() == 0)
         #expect(await run.stop() == 0)
     }
