@@ -95,7 +95,17 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .target(name: "TestSupport", dependencies: ["Exposition", "TSDB"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Exposition", "TSDB",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "TestSupport"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "TestSupport"]),
         .testTarget(
@@ -109,7 +119,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB"]),
-        .testTarget(name: "RemoteTests", dependencies: ["Remote", "TSDB", "TestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .testTarget(
+            name: "RemoteTests",
+            dependencies: [
+                "Remote", "TSDB", "ConfigSupport", "Scrape", "TestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Exposition", "TestSupport"]),
         .testTarget(
             name: "ScalewatchAppTests",

@@ -19,6 +19,7 @@ public final class RemoteWriteQueue: Sendable {
     let shards: [Shard]
     let relabeled = Mutex<[SeriesRef: [Prometheus_Label]?]>([:])
     let metrics: QueueMetrics
+    let counts = QueueCounts()
     let tasks = Mutex<[Task<Void, Never>]>([])
 
     final class Shard: Sendable {
@@ -63,7 +64,10 @@ public final class RemoteWriteQueue: Sendable {
                 dropped += 1
             }
         }
-        if dropped > 0 { metrics.dropped.increment(by: Int64(dropped)) }
+        if dropped > 0 {
+            metrics.dropped.increment(by: Int64(dropped))
+            counts.dropped.add(dropped, ordering: .relaxed)
+        }
         if accepted > 0 { metrics.pending.increment(by: Double(accepted)) }
     }
 
@@ -144,11 +148,13 @@ public final class RemoteWriteQueue: Sendable {
             let outcome = await post(body)
             switch outcome {
             case .delivered:
+                counts.sent.add(batch.count, ordering: .relaxed)
                 metrics.sent.increment(by: Int64(batch.count))
                 metrics.pending.decrement(by: Double(batch.count))
                 if let newest = batch.map(\.t).max() { metrics.highestSent.record(Double(newest) / 1000) }
                 return true
             case .rejected(let reason):
+                counts.failed.add(batch.count, ordering: .relaxed)
                 logger.warning("remote write: batch dropped by the endpoint", metadata: ["url": "\(config.url)", "reason": "\(reason)"])
                 metrics.failed.increment(by: Int64(batch.count))
                 metrics.pending.decrement(by: Double(batch.count))
@@ -160,6 +166,7 @@ public final class RemoteWriteQueue: Sendable {
                     return false
                 }
                 metrics.retried.increment(by: Int64(batch.count))
+                counts.retried.add(batch.count, ordering: .relaxed)
                 logger.debug("remote write: retrying", metadata: ["reason": "\(reason)", "backoff_ms": "\(backoff)"])
                 do { try await Task.sleep(for: .milliseconds(backoff)) } catch {
                     // Cancelled while backing off (shutdown): one last try without waiting.
@@ -235,6 +242,32 @@ public final class RemoteWriteQueue: Sendable {
         }
         return Snappy.compress(try request.serializedBytes() as [UInt8])
     }
+}
+
+/// Totals of one queue since it started, for tests and status lines.
+final class QueueCounts: Sendable {
+    let sent = Atomic<Int>(0)
+    let failed = Atomic<Int>(0)
+    let retried = Atomic<Int>(0)
+    let dropped = Atomic<Int>(0)
+}
+
+extension RemoteWriteQueue {
+    /// Samples delivered, dropped by the endpoint (4xx) or on encoding, retried, and dropped for a full queue.
+    public struct Totals: Sendable, Equatable {
+        public var sent = 0
+        public var failed = 0
+        public var retried = 0
+        public var dropped = 0
+    }
+
+    public var totals: Totals {
+        Totals(sent: counts.sent.load(ordering: .relaxed), failed: counts.failed.load(ordering: .relaxed),
+               retried: counts.retried.load(ordering: .relaxed), dropped: counts.dropped.load(ordering: .relaxed))
+    }
+
+    /// Samples waiting in the shards.
+    public var pending: Int { shards.reduce(0) { n, s in n + s.queue.withLock { $0.count } } }
 }
 
 /// `scalewatch_remote_storage_*`, after Prometheus's `prometheus_remote_storage_*`.

@@ -5,6 +5,12 @@ public struct CommittedSample: Sendable {
     public let series: MemSeries
     public let timestampMs: Int64
     public let value: Double
+
+    public init(series: MemSeries, timestampMs: Int64, value: Double) {
+        self.series = series
+        self.timestampMs = timestampMs
+        self.value = value
+    }
 }
 
 /// Receives every committed batch, on the committing thread: keep the work short.

@@ -8,14 +8,15 @@ import Synchronization
 
 /// A scrape target for tests: a real HTTP(S) server on 127.0.0.1 and an ephemeral port,
 /// answering every path with `handler`. `stop()` shuts it down.
-final class TestTargetServer: Sendable {
-    let port: Int
+public final class TestTargetServer: Sendable {
+    public let port: Int
     let group: ServiceGroup
     let task: Task<Void, any Error>
 
-    static func start(tls: TLSConfiguration? = nil, handler: @escaping @Sendable (Request) async throws -> Response) async throws -> TestTargetServer {
+    public static func start(tls: TLSConfiguration? = nil, method: HTTPRequest.Method = .get,
+                             handler: @escaping @Sendable (Request) async throws -> Response) async throws -> TestTargetServer {
         let router = Router()
-        router.get("/**") { request, _ in try await handler(request) }
+        router.on("/**", method: method) { request, _ in try await handler(request) }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "test-target")
         logger.logLevel = .critical
@@ -43,22 +44,24 @@ final class TestTargetServer: Sendable {
         self.task = task
     }
 
-    func stop() async {
+    public func stop() async {
         await group.triggerGracefulShutdown()
         _ = await task.result
     }
 
-    static func text(_ body: String, contentType: String = "text/plain; version=0.0.4", status: HTTPResponse.Status = .ok) -> Response {
+    public static func text(_ body: String, contentType: String = "text/plain; version=0.0.4", status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }
 
 /// Records what a handler saw, for assertions after the scrape.
-final class RequestLog: Sendable {
+public final class RequestLog: Sendable {
+    public init() {}
+
     private let headers = Mutex<[HTTPFields]>([])
 
-    func record(_ request: Request) { headers.withLock { $0.append(request.headers) } }
+    public func record(_ request: Request) { headers.withLock { $0.append(request.headers) } }
 
-    var last: HTTPFields? { headers.withLock { $0.last } }
-    var count: Int { headers.withLock { $0.count } }
+    public var last: HTTPFields? { headers.withLock { $0.last } }
+    public var count: Int { headers.withLock { $0.count } }
 }
