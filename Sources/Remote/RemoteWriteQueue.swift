@@ -11,16 +11,25 @@ import TSDB
 /// `max_samples_per_send` or every `batch_send_deadline`. A failed batch is retried with
 /// exponential backoff on 5xx, on transport errors and (with `retry_on_http_429`) on 429; a 4xx
 /// drops it with a logged reason. What does not fit a full queue is dropped and counted.
+///
+/// The shard count moves between `min_shards` and `max_shards`: it doubles while the backlog
+/// outgrows what the shards send and the endpoint is taking samples, and halves when the backlog
+/// is gone. New shards start sending only after the old ones have drained, so a series never
+/// overtakes itself.
 public final class RemoteWriteQueue: Sendable {
     public let config: RemoteWriteConfig
     let externalLabels: [String: String]
     let client: HTTPClient
     let logger: Logger
-    let shards: [Shard]
+    let current: Mutex<[Shard]>
+    /// Shards a reshard replaced that may still hold samples.
+    let draining = Mutex<[Shard]>([])
+    let reshardEvery: Duration
     let relabeled = Mutex<[SeriesRef: [Prometheus_Label]?]>([:])
     let metrics: QueueMetrics
     let counts = QueueCounts()
     let tasks = Mutex<[Task<Void, Never>]>([])
+    let stopped = Atomic<Bool>(false)
 
     final class Shard: Sendable {
         struct Pending: Sendable {
@@ -31,24 +40,42 @@ public final class RemoteWriteQueue: Sendable {
         let queue = Mutex<[Pending]>([])
         /// When the oldest queued sample arrived (for the batch deadline).
         let oldest = Mutex<ContinuousClock.Instant?>(nil)
+        /// Set when a reshard replaced this shard: send everything, then stop.
+        let retiring = Atomic<Bool>(false)
+        /// Set when the shard's sender has returned (nothing of it is in flight any more).
+        let finished = Atomic<Bool>(false)
     }
 
-    public init(config: RemoteWriteConfig, externalLabels: [String: String], logger: Logger) {
+    /// Opens when the shards a reshard replaced have sent everything.
+    final class Gate: Sendable {
+        let isOpen = Atomic<Bool>(false)
+
+        func wait() async {
+            while !isOpen.load(ordering: .acquiring) && !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
+    }
+
+    public init(config: RemoteWriteConfig, externalLabels: [String: String], logger: Logger, reshardEvery: Duration = .seconds(10)) {
+        self.reshardEvery = reshardEvery
         self.config = config
         self.externalLabels = externalLabels
         self.logger = logger
         var c = HTTPClient.Configuration(timeout: .init(connect: .seconds(10)))
         c.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: c)
-        shards = (0..<max(1, config.queue.minShards)).map { _ in Shard() }
+        let initial = (0..<max(1, config.queue.minShards)).map { _ in Shard() }
+        current = Mutex(initial)
         metrics = QueueMetrics(remote: config.name.isEmpty ? config.url : config.name)
-        metrics.shards.record(shards.count)
+        metrics.shards.record(initial.count)
     }
 
     /// Takes a committed batch (called on the committing thread: relabel once per series, enqueue).
     public func enqueue(_ batch: [CommittedSample]) {
         var dropped = 0
         var accepted = 0
+        let shards = current.withLock { $0 }
         for sample in batch {
             guard let labels = labels(for: sample.series) else { continue }
             let shard = shards[Int(sample.series.ref % UInt64(shards.count))]
@@ -68,7 +95,10 @@ public final class RemoteWriteQueue: Sendable {
             metrics.dropped.increment(by: Int64(dropped))
             counts.dropped.add(dropped, ordering: .relaxed)
         }
-        if accepted > 0 { metrics.pending.increment(by: Double(accepted)) }
+        if accepted > 0 {
+            metrics.pending.increment(by: Double(accepted))
+            counts.enqueued.add(accepted, ordering: .relaxed)
+        }
     }
 
     /// The labels sent for a series (its own, external labels where absent, write relabeling), nil when relabeling drops it.
@@ -90,21 +120,73 @@ public final class RemoteWriteQueue: Sendable {
         return result
     }
 
-    /// Starts the shards' senders.
+    /// Starts the shards' senders and the resharding loop.
     public func start() {
-        let started = shards.map { shard in Task { [self] in await drain(shard) } }
-        tasks.withLock { $0 = started }
+        let senders = current.withLock { $0 }.map { shard in Task { [self] in await drain(shard, after: nil) } }
+        let resharding = Task { [self] in await reshardLoop() }
+        tasks.withLock { $0 = senders + [resharding] }
+    }
+
+    public var shardCount: Int { current.withLock { $0.count } }
+
+    /// Every `reshardEvery`: double the shards while the backlog grows past two batches a shard and
+    /// samples are being delivered; halve them when the backlog is under a quarter batch a shard.
+    func reshardLoop() async {
+        var lastEnqueued = counts.enqueued.load(ordering: .relaxed)
+        var lastSent = counts.sent.load(ordering: .relaxed)
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: reshardEvery) } catch { return }
+            let enqueued = counts.enqueued.load(ordering: .relaxed), sent = counts.sent.load(ordering: .relaxed)
+            defer {
+                lastEnqueued = enqueued
+                lastSent = sent
+            }
+            let n = shardCount, backlog = pending, batch = config.queue.maxSamplesPerSend
+            let delivering = sent > lastSent
+            if backlog > 2 * n * batch && delivering && n < config.queue.maxShards {
+                reshard(to: min(config.queue.maxShards, n * 2))
+            } else if backlog < n * batch / 4 && n > config.queue.minShards && enqueued - lastEnqueued <= sent - lastSent {
+                reshard(to: max(config.queue.minShards, n / 2))
+            }
+        }
+    }
+
+    /// Replaces the shards by `n` new ones; they send once the old ones have drained.
+    func reshard(to n: Int) {
+        guard !stopped.load(ordering: .acquiring) else { return }
+        let fresh = (0..<n).map { _ in Shard() }
+        let old = current.withLock { shards in
+            defer { shards = fresh }
+            return shards
+        }
+        for shard in old { shard.retiring.store(true, ordering: .releasing) }
+        draining.withLock { $0 += old }
+        let gate = Gate()
+        let senders = fresh.map { shard in Task { [self] in await drain(shard, after: gate) } }
+        let opener = Task { [self] in
+            // Open once every old sender has sent its last batch and returned.
+            while old.contains(where: { !$0.finished.load(ordering: .acquiring) }) && !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            draining.withLock { list in list.removeAll { s in old.contains { $0 === s } } }
+            gate.isOpen.store(true, ordering: .releasing)
+        }
+        tasks.withLock { $0 += senders + [opener] }
+        metrics.shards.record(n)
+        logger.info("remote write: resharding", metadata: ["url": "\(config.url)", "from": "\(old.count)", "to": "\(n)"])
     }
 
     /// Stops the senders after one last attempt to send what is queued (bounded by `remote_timeout`).
     public func stop() async {
+        stopped.store(true, ordering: .releasing)
         let running = tasks.withLock { t in
             defer { t = [] }
             return t
         }
         for t in running { t.cancel() }
         for t in running { await t.value }
-        for shard in shards {
+        // Older shards first, so each series still goes out in order.
+        for shard in draining.withLock({ $0 }) + current.withLock({ $0 }) {
             let rest = shard.queue.withLock { q in
                 defer { q = [] }
                 return q
@@ -114,10 +196,15 @@ public final class RemoteWriteQueue: Sendable {
         do { try await client.shutdown() } catch { logger.debug("remote write client shutdown: \(error)") }
     }
 
-    func drain(_ shard: Shard) async {
+    func drain(_ shard: Shard, after gate: Gate?) async {
+        defer { shard.finished.store(true, ordering: .releasing) }
+        if let gate { await gate.wait() }
         let deadline = Duration.milliseconds(config.queue.batchSendDeadline.milliseconds)
         while !Task.isCancelled {
-            let ready = shard.queue.withLock { $0.count } >= config.queue.maxSamplesPerSend
+            let queued = shard.queue.withLock { $0.count }
+            let retiring = shard.retiring.load(ordering: .acquiring)
+            if retiring && queued == 0 { return }
+            let ready = queued >= config.queue.maxSamplesPerSend || (retiring && queued > 0)
                 || (shard.oldest.withLock { $0 }.map { ContinuousClock.now - $0 >= deadline } ?? false)
             guard ready else {
                 do { try await Task.sleep(for: .milliseconds(10)) } catch { return }
@@ -246,6 +333,7 @@ public final class RemoteWriteQueue: Sendable {
 
 /// Totals of one queue since it started, for tests and status lines.
 final class QueueCounts: Sendable {
+    let enqueued = Atomic<Int>(0)
     let sent = Atomic<Int>(0)
     let failed = Atomic<Int>(0)
     let retried = Atomic<Int>(0)
@@ -267,7 +355,7 @@ extension RemoteWriteQueue {
     }
 
     /// Samples waiting in the shards.
-    public var pending: Int { shards.reduce(0) { n, s in n + s.queue.withLock { $0.count } } }
+    public var pending: Int { current.withLock { $0 }.reduce(0) { n, s in n + s.queue.withLock { $0.count } } }
 }
 
 /// `scalewatch_remote_storage_*`, after Prometheus's `prometheus_remote_storage_*`.

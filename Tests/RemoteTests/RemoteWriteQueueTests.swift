@@ -16,17 +16,28 @@ import TSDB
     final class Log: Sendable {
         let received = Mutex<[Prometheus_WriteRequest]>([])
         let requests = Mutex<Int>(0)
+        let inFlight = Mutex<Int>(0)
+        let maxInFlight = Mutex<Int>(0)
     }
 
     final class Endpoint: Sendable {
         let server: TestTargetServer
         let log = Log()
         var requestCount: Int { log.requests.withLock { $0 } }
+        /// The most requests the endpoint ever had at once: more than one means several shards sent.
+        var maxShardsSeen: Int { log.maxInFlight.withLock { $0 } }
         var requests: [Prometheus_WriteRequest] { log.received.withLock { $0 } }
 
-        init(_ statuses: [HTTPResponse.Status]) async throws {
+        init(_ statuses: [HTTPResponse.Status], delay: Duration = .zero) async throws {
             let log = self.log
             server = try await TestTargetServer.start(method: .post) { request in
+                let inFlight = log.inFlight.withLock { n -> Int in
+                    n += 1
+                    return n
+                }
+                log.maxInFlight.withLock { $0 = max($0, inFlight) }
+                defer { log.inFlight.withLock { $0 -= 1 } }
+                if delay > .zero { try await Task.sleep(for: delay) }
                 var request = request
                 let body = try await request.collectBody(upTo: 1 << 24)
                 let n = log.requests.withLock { n -> Int in
@@ -86,6 +97,34 @@ import TSDB
         for i in 0..<4 {
             let times = endpoint.samples.filter { $0.hasPrefix("\(i)@") }.map { Int($0.split(separator: "@")[1])! }
             #expect(times == times.sorted() && times.count == 25, "series \(i): \(times)")
+        }
+        await queue.stop()
+        await endpoint.server.stop()
+    }
+
+    @Test func aSlowEndpointGetsMoreShardsAndOrderHolds() async throws {
+        let endpoint = try await Endpoint([.noContent], delay: .milliseconds(60))
+        let storage = try Storage(options: StorageOptions())
+        let queue = RemoteWriteQueue(config: Self.config(endpoint.url) {
+            $0.queue.maxShards = 8
+            $0.queue.maxSamplesPerSend = 20
+            $0.queue.capacity = 100_000
+        }, externalLabels: [:], logger: Logger(label: "test"), reshardEvery: .milliseconds(200))
+        queue.start()
+        // Samples keep arriving, one per series every 30 ms, faster than one shard can send them.
+        let all = Self.batch(storage, series: 40, samples: 60)
+        var grew = false
+        for round in 0..<60 {
+            queue.enqueue(Array(all[(round * 40)..<((round + 1) * 40)]))
+            grew = grew || queue.shardCount > 1
+            try await Task.sleep(for: .milliseconds(30))
+        }
+        #expect(await Self.waitFor(20) { queue.totals.sent == 2400 }, "\(queue.totals), shards \(queue.shardCount)")
+        #expect(grew, "the queue never resharded")
+        #expect(endpoint.maxShardsSeen > 1, "never more than one request at a time")
+        for i in 0..<40 {
+            let times = endpoint.samples.filter { $0.hasPrefix("\(i)@") }.map { Int($0.split(separator: "@")[1])! }
+            #expect(times == times.sorted() && times.count == 60, "series \(i)")
         }
         await queue.stop()
         await endpoint.server.stop()
