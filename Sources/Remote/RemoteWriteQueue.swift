@@ -20,6 +20,8 @@ public final class RemoteWriteQueue: Sendable {
     public let config: RemoteWriteConfig
     let externalLabels: [String: String]
     let client: HTTPClient
+    /// The URL requests go to (the configured one, or one naming `tls_config.server_name`).
+    let endpoint: String
     let logger: Logger
     let current: Mutex<[Shard]>
     /// Shards a reshard replaced that may still hold samples.
@@ -64,6 +66,11 @@ public final class RemoteWriteQueue: Sendable {
         self.logger = logger
         var c = HTTPClient.Configuration(timeout: .init(connect: .seconds(10)))
         c.connectionPool.retryConnectionEstablishment = false
+        // tls_config.server_name: the URL names the server name (SNI and certificate check) and
+        // DNS for it is overridden to the configured host.
+        let routed = Self.route(config.url, serverName: config.tls.serverName)
+        if let (name, host) = routed.override { c.dnsOverride = [name: host] }
+        endpoint = routed.url
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: c)
         let initial = (0..<max(1, config.queue.minShards)).map { _ in Shard() }
         current = Mutex(initial)
@@ -274,7 +281,7 @@ public final class RemoteWriteQueue: Sendable {
     enum PostOutcome { case delivered, rejected(String), retry(String) }
 
     func post(_ body: [UInt8]) async -> PostOutcome {
-        var request = HTTPClientRequest(url: config.url)
+        var request = HTTPClientRequest(url: endpoint)
         request.method = .POST
         request.headers.add(name: "Content-Encoding", value: "snappy")
         request.headers.add(name: "Content-Type", value: "application/x-protobuf")
@@ -303,6 +310,21 @@ public final class RemoteWriteQueue: Sendable {
         } catch {
             return .retry("\(error)")
         }
+    }
+
+    /// With a server name on an https URL: the URL on that name, and the DNS override to the real host.
+    static func route(_ url: String, serverName: String?) -> (url: String, override: (String, String)?) {
+        guard let name = serverName, !name.isEmpty, url.hasPrefix("https://") else { return (url, nil) }
+        let rest = url.dropFirst("https://".count)
+        let authority = rest.prefix { $0 != "/" }
+        let path = rest.dropFirst(authority.count)
+        var host = Substring(authority), port = ""
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+            host = authority[..<colon]
+            port = String(authority[colon...])
+        }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }
+        return ("https://\(name)\(port)\(path)", (name, String(host)))
     }
 
     /// A snappy-compressed `WriteRequest`, samples grouped by series in arrival order.

@@ -160,3 +160,46 @@ import TSDB
         #expect(throws: RemoteWriteReceiver.Refusal.self) { try handler.handle(body: body) }
     }
 }
+
+/// Hostile request bodies: random bytes, random protobuf inside valid snappy, every truncation.
+@Suite struct RemoteDecoderTests {
+    static func refusal(_ body: [UInt8], _ storage: Storage) -> (write: RemoteWriteReceiver.Refusal?, read: RemoteWriteReceiver.Refusal?) {
+        var write: RemoteWriteReceiver.Refusal? = nil
+        var read: RemoteWriteReceiver.Refusal? = nil
+        do throws(RemoteWriteReceiver.Refusal) { _ = try RemoteWriteReceiver.handle(body: body, limit: 1 << 20, into: storage) } catch { write = error }
+        do throws(RemoteWriteReceiver.Refusal) { _ = try RemoteReadHandler(querier: storage.querier(), externalLabels: [:]).handle(body: body) } catch { read = error }
+        return (write, read)
+    }
+
+    @Test func randomBodiesAreRefusedNeverCrash() throws {
+        let storage = try Storage(options: StorageOptions())
+        var rng = SplitMix64(seed: 17)
+        var refused = 0
+        for round in 0..<2000 {
+            let n = Int(rng.next() % 200)
+            let raw = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            // Half go in as they are (bad snappy), half as valid snappy around random bytes (bad protobuf).
+            let body = round % 2 == 0 ? raw : Snappy.compress(raw)
+            let (write, read) = Self.refusal(body, storage)
+            for r in [write, read].compactMap({ $0 }) {
+                #expect(r.status == 400, "\(r)")
+                refused += 1
+            }
+        }
+        #expect(refused > 2000)
+    }
+
+    @Test func everyTruncationOfAValidWriteIsRefusedAndStoresNothing() throws {
+        let storage = try Storage(options: StorageOptions())
+        let body = try RemoteReadWriteTests.writeBody([
+            RemoteReadWriteTests.series([("__name__", "m"), ("job", "a")], (0..<50).map { (Int64($0) * 1000, Double($0)) }),
+        ])
+        for cut in 0..<body.count {
+            #expect(throws: RemoteWriteReceiver.Refusal.self, "cut \(cut)") {
+                try RemoteWriteReceiver.handle(body: Array(body[0..<cut]), limit: 1 << 20, into: storage)
+            }
+        }
+        #expect(storage.querier().select([.equal("__name__", "m")], minTime: .min, maxTime: .max).allSatisfy { $0.samples().isEmpty })
+        #expect(try RemoteWriteReceiver.handle(body: body, limit: 1 << 20, into: storage).samples == 50)
+    }
+}

@@ -1,5 +1,5 @@
 import ConfigSupport
-import Remote
+@testable import Remote
 import Testing
 
 @Suite struct RemoteWriteConfigTests {
@@ -35,5 +35,12 @@ import Testing
         ] {
             #expect(text.contains { $0.contains(expected) }, "\(expected) in \(text)")
         }
+    }
+
+    @Test func serverNameRoutesThroughADNSOverride() {
+        let routed = RemoteWriteQueue.route("https://10.0.0.5:9009/api/v1/push", serverName: "mimir.monitoring.svc")
+        #expect(routed.url == "https://mimir.monitoring.svc:9009/api/v1/push")
+        #expect(routed.override?.0 == "mimir.monitoring.svc" && routed.override?.1 == "10.0.0.5")
+        #expect(RemoteWriteQueue.route("http://10.0.0.5:9009/x", serverName: "a").override == nil)
     }
 }
