@@ -233,49 +233,44 @@ public final class RemoteWriteQueue: Sendable {
         let body: [UInt8]
         do { body = try Self.encode(batch) } catch {
             logger.error("remote write: cannot encode a batch: \(error)")
-            metrics.failed.increment(by: Int64(batch.count))
-            metrics.pending.decrement(by: Double(batch.count))
-            return false
+            return settle(batch, delivered: false)
         }
         var backoff = config.queue.minBackoff.milliseconds
         while true {
             let outcome = await post(body)
             switch outcome {
             case .delivered:
-                counts.sent.add(batch.count, ordering: .relaxed)
-                metrics.sent.increment(by: Int64(batch.count))
-                metrics.pending.decrement(by: Double(batch.count))
-                if let newest = batch.map(\.t).max() { metrics.highestSent.record(Double(newest) / 1000) }
-                return true
+                return settle(batch, delivered: true)
             case .rejected(let reason):
-                counts.failed.add(batch.count, ordering: .relaxed)
                 logger.warning("remote write: batch dropped by the endpoint", metadata: ["url": "\(config.url)", "reason": "\(reason)"])
-                metrics.failed.increment(by: Int64(batch.count))
-                metrics.pending.decrement(by: Double(batch.count))
-                return false
+                return settle(batch, delivered: false)
             case .retry(let reason):
-                guard retrying, !Task.isCancelled else {
-                    metrics.failed.increment(by: Int64(batch.count))
-                    metrics.pending.decrement(by: Double(batch.count))
-                    return false
-                }
+                guard retrying, !Task.isCancelled else { return settle(batch, delivered: false) }
                 metrics.retried.increment(by: Int64(batch.count))
                 counts.retried.add(batch.count, ordering: .relaxed)
                 logger.debug("remote write: retrying", metadata: ["reason": "\(reason)", "backoff_ms": "\(backoff)"])
                 do { try await Task.sleep(for: .milliseconds(backoff)) } catch {
                     // Cancelled while backing off (shutdown): one last try without waiting.
-                    if case .delivered = await post(body) {
-                        metrics.sent.increment(by: Int64(batch.count))
-                        metrics.pending.decrement(by: Double(batch.count))
-                        return true
-                    }
-                    metrics.failed.increment(by: Int64(batch.count))
-                    metrics.pending.decrement(by: Double(batch.count))
-                    return false
+                    if case .delivered = await post(body) { return settle(batch, delivered: true) }
+                    return settle(batch, delivered: false)
                 }
                 backoff = min(backoff * 2, config.queue.maxBackoff.milliseconds)
             }
         }
+    }
+
+    /// Counts a batch as sent or failed; returns whether it was delivered.
+    func settle(_ batch: [Shard.Pending], delivered: Bool) -> Bool {
+        if delivered {
+            counts.sent.add(batch.count, ordering: .relaxed)
+            metrics.sent.increment(by: Int64(batch.count))
+            if let newest = batch.map(\.t).max() { metrics.highestSent.record(Double(newest) / 1000) }
+        } else {
+            counts.failed.add(batch.count, ordering: .relaxed)
+            metrics.failed.increment(by: Int64(batch.count))
+        }
+        metrics.pending.decrement(by: Double(batch.count))
+        return delivered
     }
 
     enum PostOutcome { case delivered, rejected(String), retry(String) }

@@ -1,3 +1,4 @@
+import ConfigSupport
 import SwiftProtobuf
 import TSDB
 
@@ -63,7 +64,7 @@ public enum RemoteWriteReceiver {
                 Refusal(status: 400, message: "invalid labels for series \(describe(protos)): \(why)")
             }
             if name.isEmpty { throw refuse("empty label name") }
-            if !isValidLabelName(name) { throw refuse("invalid label name \"\(name)\"") }
+            if !LabelNameRules.isValidLabelName(name) { throw refuse("invalid label name \"\(name)\"") }
             if let p = previous {
                 if p == name { throw refuse("duplicate label name \"\(name)\"") }
                 if p > name { throw refuse("labels not sorted by name (\"\(p)\" before \"\(name)\")") }
@@ -81,10 +82,5 @@ public enum RemoteWriteReceiver {
 
     static func describe(_ protos: [Prometheus_Label]) -> String {
         "{" + protos.map { "\($0.name)=\"\($0.value)\"" }.joined(separator: ", ") + "}"
-    }
-
-    static func isValidLabelName(_ s: String) -> Bool {
-        guard let first = s.utf8.first, !(first >= 0x30 && first <= 0x39) else { return false }
-        return s.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5f }
     }
 }

@@ -95,30 +95,19 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(.megabytesPerSecond, megabytesPerSecond(10 * snappyInput.count, clock.now - start))
     }
 
-    Benchmark(
-        "remote read: SAMPLES, 1,000,000 samples (1,000 series x 1,000)",
-        configuration: .init(metrics: [.samplesServed], maxDuration: .seconds(20), maxIterations: 10)
-    ) { (benchmark: Benchmark, state: (Storage, [UInt8])) in
-        let clock = ContinuousClock()
-        let start = clock.now
-        let handler = RemoteReadHandler(querier: state.0.querier(), externalLabels: [:])
-        blackHole(try handler.handle(body: state.1))
-        benchmark.measurement(.samplesServed, Int(1_000_000 / seconds(clock.now - start)))
-    } setup: {
-        (try RemoteWorkloads.store(), try RemoteWorkloads.readBody(.samples))
-    }
-
-    Benchmark(
-        "remote read: STREAMED_XOR_CHUNKS, 1,000,000 samples (1,000 series x 1,000)",
-        configuration: .init(metrics: [.samplesServed], maxDuration: .seconds(20), maxIterations: 10)
-    ) { (benchmark: Benchmark, state: (Storage, [UInt8])) in
-        let clock = ContinuousClock()
-        let start = clock.now
-        let handler = RemoteReadHandler(querier: state.0.querier(), externalLabels: [:])
-        blackHole(try handler.handle(body: state.1))
-        benchmark.measurement(.samplesServed, Int(1_000_000 / seconds(clock.now - start)))
-    } setup: {
-        (try RemoteWorkloads.store(), try RemoteWorkloads.readBody(.streamedXorChunks))
+    for (name, type) in [("SAMPLES", Prometheus_ReadRequest.ResponseType.samples), ("STREAMED_XOR_CHUNKS", .streamedXorChunks)] {
+        Benchmark(
+            "remote read: \(name), 1,000,000 samples (1,000 series x 1,000)",
+            configuration: .init(metrics: [.samplesServed], maxDuration: .seconds(20), maxIterations: 10)
+        ) { (benchmark: Benchmark, state: (Storage, [UInt8])) in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let handler = RemoteReadHandler(querier: state.0.querier(), externalLabels: [:])
+            blackHole(try handler.handle(body: state.1))
+            benchmark.measurement(.samplesServed, Int(1_000_000 / seconds(clock.now - start)))
+        } setup: {
+            (try RemoteWorkloads.store(), try RemoteWorkloads.readBody(type))
+        }
     }
 
     Benchmark(
