@@ -78,25 +78,36 @@ public final class RemoteWriteQueue: Sendable {
         metrics.shards.record(initial.count)
     }
 
-    /// Takes a committed batch (called on the committing thread: relabel once per series, enqueue).
+    /// Takes a committed batch, on the committing thread: one lock for the relabeling cache and
+    /// one per shard for the whole batch, relabeling each series once in its life.
     public func enqueue(_ batch: [CommittedSample]) {
+        let shards = current.withLock { $0 }
+        var perShard = Array(repeating: [Shard.Pending](), count: shards.count)
+        relabeled.withLock { cache in
+            for sample in batch {
+                let ref = sample.series.ref
+                let labels: [Prometheus_Label]?
+                if let known = cache[ref] {
+                    labels = known
+                } else {
+                    labels = sendLabels(for: sample.series)
+                    cache[ref] = .some(labels)
+                }
+                guard let labels else { continue }
+                perShard[Int(ref % UInt64(shards.count))].append(.init(labels: labels, t: sample.timestampMs, v: sample.value))
+            }
+        }
         var dropped = 0
         var accepted = 0
-        let shards = current.withLock { $0 }
-        for sample in batch {
-            guard let labels = labels(for: sample.series) else { continue }
-            let shard = shards[Int(sample.series.ref % UInt64(shards.count))]
-            let ok = shard.queue.withLock { q -> Bool in
-                guard q.count < config.queue.capacity else { return false }
-                q.append(.init(labels: labels, t: sample.timestampMs, v: sample.value))
-                return true
+        for (i, items) in perShard.enumerated() where !items.isEmpty {
+            let taken = shards[i].queue.withLock { q -> Int in
+                let n = min(max(0, config.queue.capacity - q.count), items.count)
+                q.append(contentsOf: items.prefix(n))
+                return n
             }
-            if ok {
-                accepted += 1
-                shard.oldest.withLock { if $0 == nil { $0 = .now } }
-            } else {
-                dropped += 1
-            }
+            accepted += taken
+            dropped += items.count - taken
+            if taken > 0 { shards[i].oldest.withLock { if $0 == nil { $0 = .now } } }
         }
         if dropped > 0 {
             metrics.dropped.increment(by: Int64(dropped))
@@ -109,22 +120,17 @@ public final class RemoteWriteQueue: Sendable {
     }
 
     /// The labels sent for a series (its own, external labels where absent, write relabeling), nil when relabeling drops it.
-    func labels(for series: MemSeries) -> [Prometheus_Label]? {
-        if let cached = relabeled.withLock({ $0[series.ref] }) { return cached }
+    func sendLabels(for series: MemSeries) -> [Prometheus_Label]? {
         var set: [String: String] = [:]
         for l in series.labels.pairs { set[l.name] = l.value }
         for (k, v) in externalLabels where set[k] == nil { set[k] = v }
-        var result: [Prometheus_Label]? = nil
-        if let out = Relabeler.process(set, config.writeRelabelConfigs), !out.isEmpty {
-            result = out.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { k, v in
-                var l = Prometheus_Label()
-                l.name = k
-                l.value = v
-                return l
-            }
+        guard let out = Relabeler.process(set, config.writeRelabelConfigs), !out.isEmpty else { return nil }
+        return out.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { k, v in
+            var l = Prometheus_Label()
+            l.name = k
+            l.value = v
+            return l
         }
-        relabeled.withLock { $0[series.ref] = .some(result) }
-        return result
     }
 
     /// Starts the shards' senders and the resharding loop.
