@@ -4,22 +4,21 @@
 ///
 /// The reader is a plain value: its position (`nextByte`, `buffer`, `valid`) can be stored
 /// between calls while the bytes it points into stay owned by the caller.
-@usableFromInline
-struct BitReader: Sendable {
+struct BitReader {
     /// Index of the next byte to load into the buffer.
-    @usableFromInline var nextByte: Int
+    var nextByte: Int
     /// Loaded bits not yet read are the lowest `valid` bits of `buffer`.
-    @usableFromInline var buffer: UInt64 = 0
-    @usableFromInline var valid = 0
+    var buffer: UInt64 = 0
+    var valid = 0
 
-    @usableFromInline init(startingAtByte index: Int) { nextByte = index }
+    init(startingAtByte index: Int) { nextByte = index }
 
-    @inlinable @inline(__always) static func mask(_ n: Int) -> UInt64 {
+    @inline(__always) static func mask(_ n: Int) -> UInt64 {
         n >= 64 ? .max : (1 &<< UInt64(n)) &- 1
     }
 
     /// Loads up to eight more bytes; false when none are left.
-    @inlinable @inline(__always) mutating func refill(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inline(__always) mutating func refill(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if nextByte &+ 8 <= bytes.count {
             buffer = UInt64(bigEndian: UnsafeRawPointer(bytes.baseAddress! + nextByte).loadUnaligned(as: UInt64.self))
             nextByte &+= 8
@@ -37,14 +36,14 @@ struct BitReader: Sendable {
         return true
     }
 
-    @inlinable @inline(__always) mutating func readBit(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+    @inline(__always) mutating func readBit(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
         if valid == 0, !refill(bytes) { return nil }
         valid &-= 1
         return buffer &>> UInt64(valid) & 1 == 1
     }
 
     /// Reads `count` bits (1...64) as an unsigned integer.
-    @inlinable @inline(__always) mutating func readBits(_ count: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+    @inline(__always) mutating func readBits(_ count: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
         if count <= valid {
             valid &-= count
             return buffer &>> UInt64(valid) & Self.mask(count)
@@ -56,13 +55,13 @@ struct BitReader: Sendable {
         return (need == 64 ? 0 : head &<< UInt64(need)) | (buffer &>> UInt64(valid) & Self.mask(need))
     }
 
-    @inlinable @inline(__always) mutating func readByte(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8? {
+    @inline(__always) mutating func readByte(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8? {
         readBits(8, bytes).map { UInt8(truncatingIfNeeded: $0) }
     }
 
     /// Go's `binary.ReadUvarint` over whole bytes of the bit stream.
-    @inlinable mutating func readUvarint(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? { decodeUvarint { readByte(bytes) } }
+    mutating func readUvarint(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? { decodeUvarint { readByte(bytes) } }
 
     /// Go's `binary.ReadVarint` (zig-zag).
-    @inlinable mutating func readVarint(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? { readUvarint(bytes).map(zigZagDecode) }
+    mutating func readVarint(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? { readUvarint(bytes).map(zigZagDecode) }
 }

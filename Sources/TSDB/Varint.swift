@@ -16,13 +16,13 @@
 /// Go's zig-zag mapping of signed to unsigned varint payloads.
 @inline(__always) func zigZagEncode(_ x: Int64) -> UInt64 { UInt64(bitPattern: (x &<< 1) ^ (x >> 63)) }
 
-@inlinable @inline(__always) func zigZagDecode(_ ux: UInt64) -> Int64 {
+@inline(__always) func zigZagDecode(_ ux: UInt64) -> Int64 {
     let x = Int64(bitPattern: ux &>> 1)
     return ux & 1 != 0 ? ~x : x
 }
 
 /// Go's `binary.ReadUvarint` over any byte source; nil on truncation or overflow.
-@inlinable @inline(__always) func decodeUvarint(_ nextByte: () -> UInt8?) -> UInt64? {
+@inline(__always) func decodeUvarint(_ nextByte: () -> UInt8?) -> UInt64? {
     var x: UInt64 = 0
     var shift: UInt64 = 0
     for i in 0..<10 {

@@ -1,24 +1,17 @@
 /// Decodes an XOR chunk lazily, one sample per `next()`. A truncated or corrupt chunk ends the
 /// iteration early (see `error`) instead of trapping or reading past the bytes.
 public struct XORChunkIterator: Sendable {
-    // Internal state is `@usableFromInline` so `next()` inlines into callers in other modules
-    // (the query engine, remote read): one call per sample costs as much as decoding it.
-    @usableFromInline let bytes: [UInt8]
-    @usableFromInline let total: Int
-    @usableFromInline var read = 0
-    @usableFromInline var reader = BitReader(startingAtByte: 2)
-    @usableFromInline var currentTimestamp: Int64 = 0
-    @usableFromInline var currentValue: Double = 0
-    @usableFromInline var timeDelta: UInt64 = 0
-    @usableFromInline var leading: UInt8 = 0
-    @usableFromInline var trailing: UInt8 = 0
-    @usableFromInline var corrupt = false
-
-    /// The current sample's timestamp (ms) and value.
-    @inlinable public var timestamp: Int64 { currentTimestamp }
-    @inlinable public var value: Double { currentValue }
+    private let bytes: [UInt8]
+    private let total: Int
+    private var read = 0
+    private var reader = BitReader(startingAtByte: 2)
+    public private(set) var timestamp: Int64 = 0
+    public private(set) var value: Double = 0
+    private var timeDelta: UInt64 = 0
+    private var leading: UInt8 = 0
+    private var trailing: UInt8 = 0
     /// Set when the bytes ended before the header's sample count was reached.
-    @inlinable public var isCorrupt: Bool { corrupt }
+    public private(set) var isCorrupt = false
 
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -26,30 +19,28 @@ public struct XORChunkIterator: Sendable {
     }
 
     /// Advances to the next sample; false at the end.
-    @inlinable
     public mutating func next() -> Bool {
         guard read < total else { return false }
         let ok = bytes.withUnsafeBufferPointer { buf in decodeNext(buf) }
         if !ok {
-            corrupt = true
+            isCorrupt = true
             read = total
         }
         return ok
     }
 
-    @inlinable @inline(__always)
-    mutating func decodeNext(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inline(__always) private mutating func decodeNext(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
         var r = reader
         defer { reader = r }
         switch read {
         case 0:
             guard let t = r.readVarint(buf), let bits = r.readBits(64, buf) else { return false }
-            currentTimestamp = t
-            currentValue = Double(bitPattern: bits)
+            timestamp = t
+            value = Double(bitPattern: bits)
         case 1:
             guard let delta = r.readUvarint(buf) else { return false }
             timeDelta = delta
-            currentTimestamp = currentTimestamp &+ Int64(bitPattern: delta)
+            timestamp = timestamp &+ Int64(bitPattern: delta)
             guard readValue(&r, buf) else { return false }
         default:
             var prefix = 0
@@ -78,15 +69,14 @@ public struct XORChunkIterator: Sendable {
                 }
             }
             timeDelta = UInt64(bitPattern: Int64(bitPattern: timeDelta) &+ dod)
-            currentTimestamp = currentTimestamp &+ Int64(bitPattern: timeDelta)
+            timestamp = timestamp &+ Int64(bitPattern: timeDelta)
             guard readValue(&r, buf) else { return false }
         }
         read += 1
         return true
     }
 
-    @inlinable @inline(__always)
-    mutating func readValue(_ r: inout BitReader, _ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inline(__always) private mutating func readValue(_ r: inout BitReader, _ buf: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let changed = r.readBit(buf) else { return false }
         if !changed { return true }
         guard let newWindow = r.readBit(buf) else { return false }
@@ -99,7 +89,7 @@ public struct XORChunkIterator: Sendable {
         }
         let significant = 64 - Int(leading) - Int(trailing)
         guard significant > 0, let bits = r.readBits(significant, buf) else { return false }
-        currentValue = Double(bitPattern: currentValue.bitPattern ^ (bits << UInt64(trailing)))
+        value = Double(bitPattern: value.bitPattern ^ (bits << UInt64(trailing)))
         return true
     }
 }
