@@ -118,7 +118,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB"]),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TSDB", "TestSupport"]),
         .testTarget(
             name: "RemoteTests",
             dependencies: [

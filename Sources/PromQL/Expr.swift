@@ -1,0 +1,39 @@
+import TSDB
+
+/// A parsed PromQL expression.
+public indirect enum Expr: Sendable {
+    case number(Double)
+    case string(String)
+    case vectorSelector(VectorSelector)
+    case matrixSelector(VectorSelector, rangeMs: Int64)
+    case subquery(Expr, rangeMs: Int64, stepMs: Int64?, modifiers: Modifiers)
+    case call(String, [Expr])
+    case aggregate(op: String, expr: Expr, parameter: Expr?, grouping: [String], without: Bool)
+    case binary(op: String, lhs: Expr, rhs: Expr, returnBool: Bool, matching: VectorMatching?)
+    case unary(op: String, Expr)
+    case paren(Expr)
+}
+
+/// `offset` and `@` of a selector or subquery.
+public struct Modifiers: Sendable, Equatable {
+    public var offsetMs: Int64 = 0
+    public enum At: Sendable, Equatable { case time(Double), start, end }
+    public var at: At? = nil
+    public init() {}
+}
+
+/// A series selector with its name, matchers and modifiers.
+public struct VectorSelector: Sendable {
+    public var name: String?
+    public var matchers: [LabelMatcher]
+    public var modifiers = Modifiers()
+}
+
+/// `on` / `ignoring` and `group_left` / `group_right` of a binary operation.
+public struct VectorMatching: Sendable, Equatable {
+    public enum Card: Sendable, Equatable { case oneToOne, manyToOne, oneToMany }
+    public var on = false
+    public var labels: [String] = []
+    public var card = Card.oneToOne
+    public var include: [String] = []
+}
