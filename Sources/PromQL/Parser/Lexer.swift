@@ -150,3 +150,12 @@ enum DurationText {
         return total
     }
 }
+
+/// Parses a PromQL duration (`5m`, `1h30m`) to milliseconds.
+public enum PromQLDuration {
+    public struct Invalid: Error {}
+
+    public static func milliseconds(_ text: String) throws(Invalid) -> Int64 {
+        do { return try DurationText.parse(text) } catch { throw Invalid() }
+    }
+}

@@ -5,14 +5,14 @@ import TSDB
 public struct RelabelRegex: Sendable, Equatable {
     public let pattern: String
     private let matcher: LabelMatcher
-    private let captures: CapturingRegex
+    private let captures: AnchoredRegex
 
     public static let `default` = try! RelabelRegex("(.*)")
 
     public init(_ pattern: String) throws(MatcherError) {
         self.pattern = pattern
         matcher = try LabelMatcher(.regexMatch, "", pattern)
-        captures = try CapturingRegex(pattern)
+        captures = try AnchoredRegex(pattern)
     }
 
     public static func == (a: RelabelRegex, b: RelabelRegex) -> Bool { a.pattern == b.pattern }
@@ -21,90 +21,6 @@ public struct RelabelRegex: Sendable, Equatable {
 
     /// Go's `Regexp.ExpandString` of `template` for a whole match of `s`; nil when `s` does not match.
     public func expand(_ template: String, matching s: String) -> String? {
-        guard let groups = captures.groups(s) else { return nil }
-        return Self.expand(template, groups: groups)
-    }
-
-    /// Expands `$1`, `${1}`, `$name`, `${name}` and `$$` as Go's `regexp` does: a name is as long
-    /// as possible (`$1x` is `${1x}`), an unknown or unmatched group is empty, a malformed `$` is literal.
-    static func expand(_ template: String, groups: CapturingRegex.Groups) -> String {
-        var out = ""
-        var rest = Substring(template)
-        while let dollar = rest.firstIndex(of: "$") {
-            out += rest[..<dollar]
-            rest = rest[rest.index(after: dollar)...]
-            if rest.first == "$" {
-                out += "$"
-                rest = rest.dropFirst()
-                continue
-            }
-            var name: Substring
-            if rest.first == "{" {
-                let inner = rest.dropFirst()
-                let end = inner.firstIndex(where: { !isNameCharacter($0) }) ?? inner.endIndex
-                guard end != inner.startIndex, end < inner.endIndex, inner[end] == "}" else {
-                    out += "$"
-                    continue
-                }
-                name = inner[..<end]
-                rest = inner[inner.index(after: end)...]
-            } else {
-                let end = rest.firstIndex(where: { !isNameCharacter($0) }) ?? rest.endIndex
-                guard end != rest.startIndex else {
-                    out += "$"
-                    continue
-                }
-                name = rest[..<end]
-                rest = rest[end...]
-            }
-            if name.allSatisfy(\.isASCIIDigit) {
-                if let n = Int(name) { out += groups.numbered(n) ?? "" }
-            } else {
-                out += groups.named(String(name)) ?? ""
-            }
-        }
-        return out + rest
-    }
-
-    private static func isNameCharacter(_ c: Character) -> Bool {
-        c == "_" || (c.isASCII && (c.isLetter || c.isNumber))
-    }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-}
-
-/// A compiled regex that reports its capture groups; shared across threads (see `CompiledRegex`
-/// in TSDB for why a string-matching `Regex` is safe to share).
-final class CapturingRegex: @unchecked Sendable {
-    private let regex: Regex<AnyRegexOutput>
-
-    init(_ pattern: String) throws(MatcherError) {
-        do {
-            regex = try Regex(pattern).dotMatchesNewlines().matchingSemantics(.unicodeScalar)
-        } catch {
-            throw MatcherError(pattern: pattern, reason: "\(error)")
-        }
-    }
-
-    struct Groups {
-        let output: AnyRegexOutput
-
-        func numbered(_ n: Int) -> String? {
-            guard n < output.count, let sub = output[n].substring else { return nil }
-            return String(sub)
-        }
-
-        func named(_ name: String) -> String? {
-            guard let sub = output[name]?.substring else { return nil }
-            return String(sub)
-        }
-    }
-
-    func groups(_ s: String) -> Groups? {
-        // Matching a String with no custom components cannot throw.
-        guard let match = try? regex.wholeMatch(in: s) else { return nil }
-        return Groups(output: match.output)
+        captures.expand(template, matching: s)
     }
 }

@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Context {
+    func groupLabels(_ labels: [String: String], _ grouping: [String], without: Bool) -> [String: String] {
+        if without {
+            var out = labels.droppingName
+            for g in grouping { out[g] = nil }
+            return out
+        }
+        var out: [String: String] = [:]
+        for g in grouping { if let v = labels[g] { out[g] = v } }
+        return out
+    }
+
+    func aggregate(_ op: String, _ samples: [VectorSample], parameter: Value?, grouping: [String], without: Bool) throws -> Value {
+        var groups: [String: (labels: [String: String], values: [VectorSample])] = [:]
+        var order: [String] = []
+        for s in samples {
+            let g = groupLabels(s.labels, grouping, without: without)
+            let key = g.signature
+            if groups[key] == nil {
+                groups[key] = (g, [])
+                order.append(key)
+            }
+            groups[key]!.values.append(s)
+        }
+        var scalarParam: Double? = nil
+        if case .scalar(let v)? = parameter { scalarParam = v }
+        var out: [VectorSample] = []
+        for key in order {
+            let (labels, members) = groups[key]!
+            let values = members.map(\.value)
+            switch op {
+            case "sum": out.append(.init(labels: labels, value: kahanSum(values)))
+            case "avg": out.append(.init(labels: labels, value: average(values)))
+            case "count": out.append(.init(labels: labels, value: Double(values.count)))
+            case "group": out.append(.init(labels: labels, value: 1))
+            case "min": out.append(.init(labels: labels, value: values.reduce(Double.nan) { $0.isNaN || $1 < $0 ? $1 : $0 }))
+            case "max": out.append(.init(labels: labels, value: values.reduce(Double.nan) { $0.isNaN || $1 > $0 ? $1 : $0 }))
+            case "stddev", "stdvar":
+                let v = variance(values)
+                out.append(.init(labels: labels, value: op == "stddev" ? sqrt(v) : v))
+            case "quantile":
+                out.append(.init(labels: labels, value: quantile(scalarParam ?? .nan, values)))
+            case "topk", "bottomk", "limitk":
+                guard let k = scalarParam else { throw EvaluationError("\(op) requires a scalar parameter") }
+                let n = max(0, Int(min(k, Double(Int.max / 2))))
+                let sorted: [VectorSample]
+                switch op {
+                case "topk": sorted = members.sorted { a, b in a.value > b.value || (b.value.isNaN && !a.value.isNaN) }
+                case "bottomk": sorted = members.sorted { a, b in a.value < b.value || (b.value.isNaN && !a.value.isNaN) }
+                default: sorted = members
+                }
+                out.append(contentsOf: sorted.prefix(n))
+            case "count_values":
+                guard case .string(let label)? = parameter else { throw EvaluationError("count_values requires a string parameter") }
+                var counts: [String: Double] = [:]
+                var valueOrder: [String] = []
+                for v in values {
+                    let text = formatValue(v)
+                    if counts[text] == nil { valueOrder.append(text) }
+                    counts[text, default: 0] += 1
+                }
+                for text in valueOrder {
+                    var l = labels
+                    l[label] = text
+                    out.append(.init(labels: l, value: counts[text]!))
+                }
+            default:
+                throw EvaluationError("aggregation \(op) is not supported yet")
+            }
+        }
+        return .vector(out)
+    }
+
+    func kahanSum(_ values: [Double]) -> Double {
+        var sum = 0.0, c = 0.0
+        for v in values {
+            let t = sum + v
+            if abs(sum) >= abs(v) { c += (sum - t) + v } else { c += (v - t) + sum }
+            sum = t
+        }
+        return sum + c
+    }
+
+    func average(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        var mean = 0.0, count = 0.0
+        for v in values {
+            count += 1
+            if v.isInfinite && mean.isInfinite { continue }
+            mean += (v - mean) / count
+        }
+        return values.count == 1 ? values[0] : mean
+    }
+
+    func variance(_ values: [Double]) -> Double {
+        var count = 0.0, mean = 0.0, m2 = 0.0
+        for v in values {
+            count += 1
+            let delta = v - mean
+            mean += delta / count
+            m2 += delta * (v - mean)
+        }
+        return count > 0 ? m2 / count : .nan
+    }
+
+    func quantile(_ q: Double, _ values: [Double]) -> Double {
+        guard !values.isEmpty, !q.isNaN else { return .nan }
+        if q < 0 { return -.infinity }
+        if q > 1 { return .infinity }
+        let sorted = values.sorted()
+        let rank = q * Double(sorted.count - 1)
+        let lower = max(0, Int(rank.rounded(.down)))
+        let upper = min(sorted.count - 1, lower + 1)
+        let weight = rank - rank.rounded(.down)
+        return sorted[lower] * (1 - weight) + sorted[upper] * weight
+    }
+
+    /// Go's `strconv.FormatFloat(v, 'f', -1, 64)` as count_values prints values.
+    func formatValue(_ v: Double) -> String {
+        if v.isNaN { return "NaN" }
+        if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
+        if v == v.rounded(), abs(v) < 9e18 { return String(Int64(v)) }
+        return "\(v)"
+    }
+}

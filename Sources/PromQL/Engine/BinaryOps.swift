@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Context {
+    static func arithmetic(_ op: String, _ a: Double, _ b: Double) -> Double? {
+        switch op {
+        case "+": a + b
+        case "-": a - b
+        case "*": a * b
+        case "/": a / b
+        case "%": fmod(a, b)
+        case "^": pow(a, b)
+        case "atan2": atan2(a, b)
+        default: nil
+        }
+    }
+
+    static func compare(_ op: String, _ a: Double, _ b: Double) -> Bool? {
+        switch op {
+        case "==": a == b
+        case "!=": a != b
+        case ">": a > b
+        case "<": a < b
+        case ">=": a >= b
+        case "<=": a <= b
+        default: nil
+        }
+    }
+
+    static func isComparison(_ op: String) -> Bool { compare(op, 0, 0) != nil }
+
+    /// One operation on two numbers: the value, or nil when a comparison filters it out.
+    static func apply(_ op: String, _ a: Double, _ b: Double, returnBool: Bool) -> Double? {
+        if let c = compare(op, a, b) {
+            if returnBool { return c ? 1 : 0 }
+            return c ? a : nil
+        }
+        return arithmetic(op, a, b)
+    }
+
+    func binary(_ op: String, _ lhs: Value, _ rhs: Value, returnBool: Bool, matching: VectorMatching?) throws -> Value {
+        switch (lhs, rhs) {
+        case (.scalar(let a), .scalar(let b)):
+            if Self.isComparison(op) && !returnBool { throw EvaluationError("comparisons between scalars must use BOOL modifier") }
+            return .scalar(Self.apply(op, a, b, returnBool: true) ?? 0)
+        case (.vector(let v), .scalar(let b)):
+            return .vector(v.compactMap { s in
+                guard let r = Self.apply(op, s.value, b, returnBool: returnBool) else { return nil }
+                let keepName = Self.isComparison(op) && !returnBool
+                return VectorSample(labels: keepName ? s.labels : s.labels.droppingName, value: r)
+            })
+        case (.scalar(let a), .vector(let v)):
+            return .vector(v.compactMap { s in
+                guard let r = Self.apply(op, a, s.value, returnBool: returnBool) else { return nil }
+                let keepName = Self.isComparison(op) && !returnBool
+                // A filtering comparison keeps the vector's own value.
+                return VectorSample(labels: keepName ? s.labels : s.labels.droppingName, value: keepName ? s.value : r)
+            })
+        case (.vector(let l), .vector(let r)):
+            switch op {
+            case "and", "or", "unless": return .vector(setOperation(op, l, r, matching))
+            default: return .vector(try vectorBinary(op, l, r, returnBool: returnBool, matching: matching ?? VectorMatching()))
+            }
+        default:
+            throw EvaluationError("binary expression must contain only scalar and instant vector types")
+        }
+    }
+
+    func matchKey(_ labels: [String: String], _ m: VectorMatching?) -> String {
+        guard let m else { return labels.droppingName.signature }
+        if m.on {
+            return m.labels.sorted().map { "\($0)\u{1}\(labels[$0] ?? "")" }.joined(separator: "\u{2}")
+        }
+        var rest = labels.droppingName
+        for l in m.labels { rest[l] = nil }
+        return rest.signature
+    }
+
+    func setOperation(_ op: String, _ l: [VectorSample], _ r: [VectorSample], _ m: VectorMatching?) -> [VectorSample] {
+        let matching = m.flatMap { $0.labels.isEmpty && !$0.on ? nil : $0 }
+        let rightKeys = Set(r.map { matchKey($0.labels, matching) })
+        switch op {
+        case "and": return l.filter { rightKeys.contains(matchKey($0.labels, matching)) }
+        case "unless": return l.filter { !rightKeys.contains(matchKey($0.labels, matching)) }
+        default:
+            let leftKeys = Set(l.map { matchKey($0.labels, matching) })
+            return l + r.filter { !leftKeys.contains(matchKey($0.labels, matching)) }
+        }
+    }
+
+    func vectorBinary(_ op: String, _ l: [VectorSample], _ r: [VectorSample], returnBool: Bool, matching m: VectorMatching) throws -> [VectorSample] {
+        let match: VectorMatching? = (m.labels.isEmpty && !m.on && m.card == .oneToOne) ? nil : m
+        // The "one" side is indexed; the "many" side is iterated.
+        let manyIsLeft = m.card != .oneToMany
+        let one = manyIsLeft ? r : l
+        let many = manyIsLeft ? l : r
+        var index: [String: VectorSample] = [:]
+        for s in one {
+            let k = matchKey(s.labels, match)
+            if index[k] != nil {
+                throw EvaluationError("found duplicate series for the match group \(s.labels) on the \(manyIsLeft ? "right" : "left") hand-side of the operation; many-to-many matching not allowed: matching labels must be unique on one side")
+            }
+            index[k] = s
+        }
+        var out: [VectorSample] = []
+        var seen = Set<String>()
+        for s in many {
+            let k = matchKey(s.labels, match)
+            guard let other = index[k] else { continue }
+            let (a, b) = manyIsLeft ? (s, other) : (other, s)
+            guard var value = Self.apply(op, a.value, b.value, returnBool: returnBool) else { continue }
+            let filtering = Self.isComparison(op) && !returnBool
+            if filtering { value = a.value }
+            var labels: [String: String]
+            if m.card == .oneToOne {
+                labels = filtering ? a.labels : a.labels.droppingName
+                if let match, match.on {
+                    labels = labels.filter { match.labels.contains($0.key) }
+                } else if let match {
+                    for name in match.labels { labels[name] = nil }
+                }
+            } else {
+                labels = filtering ? s.labels : s.labels.droppingName
+                for name in m.include {
+                    if let v = other.labels[name], !v.isEmpty { labels[name] = v } else { labels[name] = nil }
+                }
+            }
+            let sig = labels.signature
+            if seen.contains(sig) {
+                throw EvaluationError(m.card == .oneToOne
+                    ? "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"
+                    : "multiple matches for labels: grouping labels must ensure unique matches")
+            }
+            seen.insert(sig)
+            out.append(VectorSample(labels: labels, value: value))
+        }
+        return out
+    }
+}

@@ -1,0 +1,156 @@
+import TSDB
+
+/// Evaluates PromQL against a querier, Prometheus 3 semantics: a 5-minute lookback by default,
+/// staleness markers end series, left-open range windows, and range queries evaluated step by step.
+public struct Engine: Sendable {
+    public let querier: HeadQuerier
+    public var lookbackMs: Int64 = 5 * 60_000
+
+    public init(querier: HeadQuerier) { self.querier = querier }
+
+    /// The value of `query` at `timeMs`.
+    public func instant(_ query: String, atMs timeMs: Int64) throws -> Value {
+        let expr = try Parser.parse(query)
+        var ctx = Context(engine: self, start: timeMs, end: timeMs)
+        return try ctx.eval(expr, at: timeMs)
+    }
+
+    /// `query` at every step from `startMs` to `endMs`, one matrix series per label set.
+    public func range(_ query: String, startMs: Int64, endMs: Int64, stepMs: Int64) throws -> Value {
+        let expr = try Parser.parse(query)
+        var ctx = Context(engine: self, start: startMs, end: endMs)
+        var series: [String: RangeSeries] = [:]
+        var order: [String] = []
+        var scalarPoints: [(t: Int64, v: Double)] = []
+        var isScalar = false
+        var t = startMs
+        while t <= endMs {
+            switch try ctx.eval(expr, at: t) {
+            case .scalar(let v):
+                isScalar = true
+                scalarPoints.append((t, v))
+            case .vector(let samples):
+                for s in samples {
+                    let key = s.labels.signature
+                    if series[key] == nil {
+                        series[key] = RangeSeries(labels: s.labels, points: [])
+                        order.append(key)
+                    }
+                    series[key]!.points.append((t, s.value))
+                }
+            case .string:
+                throw EvaluationError("range queries are not allowed on string expressions")
+            case .matrix:
+                throw EvaluationError("invalid expression type \"range vector\" for range query, must be Scalar or instant Vector")
+            }
+            t += stepMs
+        }
+        if isScalar { return .matrix([RangeSeries(labels: [:], points: scalarPoints)]) }
+        return .matrix(order.map { series[$0]! })
+    }
+}
+
+/// The state of one query: its time bounds (for `@ start()` and `@ end()`).
+struct Context {
+    let engine: Engine
+    let start: Int64
+    let end: Int64
+
+    mutating func eval(_ expr: Expr, at t: Int64) throws -> Value {
+        switch expr {
+        case .number(let v): return .scalar(v)
+        case .string(let s): return .string(s)
+        case .paren(let e): return try eval(e, at: t)
+        case .vectorSelector(let vs): return .vector(selectInstant(vs, at: t))
+        case .matrixSelector(let vs, let range): return .matrix(selectRange(vs, rangeMs: range, at: t))
+        case .subquery(let inner, let range, let step, let m):
+            return .matrix(try subquery(inner, rangeMs: range, stepMs: step, modifiers: m, at: t))
+        case .unary(_, let e):
+            switch try eval(e, at: t) {
+            case .scalar(let v): return .scalar(-v)
+            case .vector(let samples): return .vector(samples.map { VectorSample(labels: $0.labels.droppingName, value: -$0.value) })
+            default: throw EvaluationError("unary expression only allowed on expressions of type scalar or instant vector")
+            }
+        case .binary(let op, let lhs, let rhs, let returnBool, let matching):
+            return try binary(op, try eval(lhs, at: t), try eval(rhs, at: t), returnBool: returnBool, matching: matching)
+        case .aggregate(let op, let e, let param, let grouping, let without):
+            guard case .vector(let samples) = try eval(e, at: t) else { throw EvaluationError("expected instant vector in aggregation") }
+            let p = try param.map { try eval($0, at: t) }
+            return try aggregate(op, samples, parameter: p, grouping: grouping, without: without)
+        case .call(let name, let args):
+            return try call(name, args, at: t)
+        }
+    }
+
+    func evaluationTime(_ m: Modifiers, _ t: Int64) -> Int64 {
+        let base: Int64
+        switch m.at {
+        case .time(let s): base = Int64((s * 1000).rounded())
+        case .start: base = start
+        case .end: base = end
+        case nil: base = t
+        }
+        return base - m.offsetMs
+    }
+
+    func selectInstant(_ vs: VectorSelector, at t: Int64) -> [VectorSample] {
+        let ts = evaluationTime(vs.modifiers, t)
+        var out: [VectorSample] = []
+        for s in engine.querier.select(vs.matchers, minTime: ts - engine.lookbackMs + 1, maxTime: ts) {
+            guard let last = s.samples().last(where: { $0.t <= ts && $0.t > ts - engine.lookbackMs }) else { continue }
+            if StalenessMarker.isStale(last.v) { continue }
+            out.append(VectorSample(labels: Self.dictionary(s.labels), value: last.v))
+        }
+        return out
+    }
+
+    func selectRange(_ vs: VectorSelector, rangeMs: Int64, at t: Int64) -> [RangeSeries] {
+        let ts = evaluationTime(vs.modifiers, t)
+        var out: [RangeSeries] = []
+        for s in engine.querier.select(vs.matchers, minTime: ts - rangeMs + 1, maxTime: ts) {
+            let points = s.samples().filter { $0.t > ts - rangeMs && $0.t <= ts && !StalenessMarker.isStale($0.v) }
+            if !points.isEmpty { out.append(RangeSeries(labels: Self.dictionary(s.labels), points: points)) }
+        }
+        return out
+    }
+
+    mutating func subquery(_ inner: Expr, rangeMs: Int64, stepMs: Int64?, modifiers: Modifiers, at t: Int64) throws -> [RangeSeries] {
+        let ts = evaluationTime(modifiers, t)
+        let step = stepMs ?? 60_000
+        // Steps are aligned to multiples of the step, within (ts - range, ts].
+        var first = (ts - rangeMs) / step * step
+        if first <= ts - rangeMs { first += step }
+        var series: [String: RangeSeries] = [:]
+        var order: [String] = []
+        var st = first
+        while st <= ts {
+            switch try eval(inner, at: st) {
+            case .vector(let samples):
+                for s in samples {
+                    let key = s.labels.signature
+                    if series[key] == nil {
+                        series[key] = RangeSeries(labels: s.labels, points: [])
+                        order.append(key)
+                    }
+                    series[key]!.points.append((st, s.value))
+                }
+            case .scalar(let v):
+                if series[""] == nil {
+                    series[""] = RangeSeries(labels: [:], points: [])
+                    order.append("")
+                }
+                series[""]!.points.append((st, v))
+            default:
+                throw EvaluationError("subquery is only allowed on instant vector or scalar")
+            }
+            st += step
+        }
+        return order.map { series[$0]! }
+    }
+
+    static func dictionary(_ labels: Labels) -> [String: String] {
+        var d: [String: String] = [:]
+        for l in labels.pairs { d[l.name] = l.value }
+        return d
+    }
+}

@@ -1,0 +1,298 @@
+import TSDB
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Context {
+    mutating func call(_ name: String, _ args: [Expr], at t: Int64) throws -> Value {
+        func vectorArg(_ i: Int) throws -> [VectorSample] {
+            guard i < args.count, case .vector(let v) = try eval(args[i], at: t) else { throw EvaluationError("\(name): expected an instant vector argument") }
+            return v
+        }
+        func scalarArg(_ i: Int) throws -> Double {
+            guard i < args.count, case .scalar(let v) = try eval(args[i], at: t) else { throw EvaluationError("\(name): expected a scalar argument") }
+            return v
+        }
+        func stringArg(_ i: Int) throws -> String {
+            guard i < args.count, case .string(let v) = try eval(args[i], at: t) else { throw EvaluationError("\(name): expected a string argument") }
+            return v
+        }
+        func mapValues(_ f: (Double) -> Double) throws -> Value {
+            .vector(try vectorArg(0).map { VectorSample(labels: $0.labels.droppingName, value: f($0.value)) })
+        }
+        if let f = Self.math[name] { return try mapValues(f) }
+        if let f = Self.overTime[name] {
+            guard case .matrix(let m) = try eval(args[0], at: t) else { throw EvaluationError("\(name): expected a range vector") }
+            return .vector(m.compactMap { s in
+                f(s.points).map { VectorSample(labels: name == "last_over_time" ? s.labels : s.labels.droppingName, value: $0) }
+            })
+        }
+        switch name {
+        case "rate", "increase", "delta":
+            return .vector(try extrapolated(args[0], at: t, counter: name != "delta", rate: name == "rate"))
+        case "irate", "idelta":
+            guard case .matrix(let m) = try eval(args[0], at: t) else { throw EvaluationError("\(name): expected a range vector") }
+            return .vector(m.compactMap { s in
+                guard s.points.count >= 2 else { return nil }
+                let a = s.points[s.points.count - 2], b = s.points[s.points.count - 1]
+                var d = b.v - a.v
+                if name == "irate" {
+                    if b.v < a.v { d = b.v }
+                    let dt = Double(b.t - a.t) / 1000
+                    guard dt > 0 else { return nil }
+                    d /= dt
+                }
+                return VectorSample(labels: s.labels.droppingName, value: d)
+            })
+        case "time": return .scalar(Double(t) / 1000)
+        case "pi": return .scalar(.pi)
+        case "vector": return .vector([VectorSample(labels: [:], value: try scalarArg(0))])
+        case "scalar":
+            let v = try vectorArg(0)
+            return .scalar(v.count == 1 ? v[0].value : .nan)
+        case "clamp":
+            let lo = try scalarArg(1), hi = try scalarArg(2)
+            if lo > hi { return .vector([]) }
+            return try mapValues { max(lo, min(hi, $0)) }
+        case "clamp_min":
+            let lo = try scalarArg(1)
+            return try mapValues { max(lo, $0) }
+        case "clamp_max":
+            let hi = try scalarArg(1)
+            return try mapValues { min(hi, $0) }
+        case "round":
+            let to = args.count > 1 ? try scalarArg(1) : 1
+            return try mapValues { (($0 / to) + 0.5).rounded(.down) * to }
+        case "sort", "sort_desc":
+            let v = try vectorArg(0)
+            return .vector(v.sorted { name == "sort" ? $0.value < $1.value : $0.value > $1.value })
+        case "timestamp":
+            return .vector(try timestamps(args[0], at: t))
+        case "absent":
+            return .vector(try vectorArg(0).isEmpty ? [VectorSample(labels: absentLabels(args[0]), value: 1)] : [])
+        case "absent_over_time":
+            guard case .matrix(let m) = try eval(args[0], at: t) else { throw EvaluationError("absent_over_time: expected a range vector") }
+            return .vector(m.isEmpty ? [VectorSample(labels: absentLabels(args[0]), value: 1)] : [])
+        case "label_replace":
+            let dst = try stringArg(1), replacement = try stringArg(2), src = try stringArg(3), regex = try stringArg(4)
+            return .vector(try labelReplace(try vectorArg(0), dst: dst, replacement: replacement, src: src, regex: regex))
+        case "label_join":
+            let dst = try stringArg(1), separator = try stringArg(2)
+            let sources = try (3..<args.count).map { try stringArg($0) }
+            return .vector(try vectorArg(0).map { s in
+                var l = s.labels
+                let joined = sources.map { s.labels[$0] ?? "" }.joined(separator: separator)
+                l[dst] = joined.isEmpty ? nil : joined
+                return VectorSample(labels: l, value: s.value)
+            })
+        case "quantile_over_time":
+            let q = try scalarArg(0)
+            guard case .matrix(let m) = try eval(args[1], at: t) else { throw EvaluationError("quantile_over_time: expected a range vector") }
+            return .vector(m.map { VectorSample(labels: $0.labels.droppingName, value: quantile(q, $0.points.map(\.v))) })
+        case "predict_linear", "deriv":
+            guard case .matrix(let m) = try eval(args[0], at: t) else { throw EvaluationError("\(name): expected a range vector") }
+            let horizon = name == "predict_linear" ? try scalarArg(1) : 0
+            return .vector(m.compactMap { s in
+                guard s.points.count >= 2 else { return nil }
+                let (slope, intercept) = linearRegression(s.points, interceptAt: t)
+                return VectorSample(labels: s.labels.droppingName, value: name == "deriv" ? slope : intercept + slope * horizon)
+            })
+        case "hour", "minute", "month", "year", "day_of_month", "day_of_week", "day_of_year", "days_in_month":
+            let inputs: [VectorSample] = args.isEmpty ? [VectorSample(labels: [:], value: Double(t) / 1000)] : try vectorArg(0)
+            return .vector(inputs.map { VectorSample(labels: $0.labels.droppingName, value: Self.calendar(name, $0.value)) })
+        default:
+            throw EvaluationError("function \(name) is not supported yet")
+        }
+    }
+
+    /// Prometheus's `extrapolatedRate`: the change over the window, extrapolated to its edges.
+    mutating func extrapolated(_ arg: Expr, at t: Int64, counter: Bool, rate: Bool) throws -> [VectorSample] {
+        guard case .matrixSelector(let vs, let rangeMs) = arg else {
+            guard case .matrix(let m) = try eval(arg, at: t) else { throw EvaluationError("expected a range vector") }
+            _ = m
+            throw EvaluationError("rate over a subquery is not supported yet")
+        }
+        let end = evaluationTime(vs.modifiers, t)
+        let start = end - rangeMs
+        return selectRange(vs, rangeMs: rangeMs, at: t).compactMap { s in
+            let points = s.points
+            guard points.count >= 2 else { return nil }
+            var result = points[points.count - 1].v - points[0].v
+            if counter {
+                var previous = points[0].v
+                for p in points.dropFirst() {
+                    if p.v < previous { result += previous }
+                    previous = p.v
+                }
+            }
+            let firstT = points[0].t, lastT = points[points.count - 1].t
+            var toStart = Double(firstT - start) / 1000
+            var toEnd = Double(end - lastT) / 1000
+            let sampled = Double(lastT - firstT) / 1000
+            let average = sampled / Double(points.count - 1)
+            let threshold = average * 1.1
+            if toStart >= threshold { toStart = average / 2 }
+            if counter && result > 0 && points[0].v >= 0 {
+                let toZero = sampled * (points[0].v / result)
+                if toZero < toStart { toStart = toZero }
+            }
+            if toEnd >= threshold { toEnd = average / 2 }
+            var factor = (sampled + toStart + toEnd) / sampled
+            if rate { factor /= Double(rangeMs) / 1000 }
+            return VectorSample(labels: s.labels.droppingName, value: result * factor)
+        }
+    }
+
+    mutating func timestamps(_ arg: Expr, at t: Int64) throws -> [VectorSample] {
+        if case .vectorSelector(let vs) = arg {
+            let ts = evaluationTime(vs.modifiers, t)
+            return engine.querier.select(vs.matchers, minTime: ts - engine.lookbackMs + 1, maxTime: ts).compactMap { s in
+                guard let last = s.samples().last(where: { $0.t <= ts && $0.t > ts - engine.lookbackMs }), !StalenessMarker.isStale(last.v) else { return nil }
+                return VectorSample(labels: Self.dictionary(s.labels).droppingName, value: Double(last.t) / 1000)
+            }
+        }
+        guard case .vector(let v) = try eval(arg, at: t) else { throw EvaluationError("timestamp: expected an instant vector") }
+        return v.map { VectorSample(labels: $0.labels.droppingName, value: Double(t) / 1000) }
+    }
+
+    func absentLabels(_ arg: Expr) -> [String: String] {
+        let matchers: [LabelMatcherLike]
+        switch arg {
+        case .vectorSelector(let vs): matchers = vs.matchers.map { ($0.name, $0.kind, $0.value) }
+        case .matrixSelector(let vs, _): matchers = vs.matchers.map { ($0.name, $0.kind, $0.value) }
+        default: return [:]
+        }
+        var out: [String: String] = [:]
+        var seen: [String: Int] = [:]
+        for (name, kind, _) in matchers where name != "__name__" { seen[name, default: 0] += kind == .equal ? 1 : 0 }
+        for (name, kind, value) in matchers where name != "__name__" && kind == .equal && seen[name] == 1 { out[name] = value }
+        return out
+    }
+
+    func labelReplace(_ v: [VectorSample], dst: String, replacement: String, src: String, regex: String) throws -> [VectorSample] {
+        let compiled: AnchoredRegex
+        do { compiled = try AnchoredRegex(regex) } catch { throw EvaluationError("invalid regular expression in label_replace(): \(regex)") }
+        return v.map { s in
+            var l = s.labels
+            if let expanded = compiled.expand(replacement, matching: s.labels[src] ?? "") {
+                l[dst] = expanded.isEmpty ? nil : expanded
+            }
+            return VectorSample(labels: l, value: s.value)
+        }
+    }
+
+    func linearRegression(_ points: [(t: Int64, v: Double)], interceptAt t: Int64) -> (slope: Double, intercept: Double) {
+        var n = 0.0, sumX = 0.0, sumY = 0.0, sumXY = 0.0, sumX2 = 0.0
+        for p in points {
+            let x = Double(p.t - t) / 1000
+            n += 1
+            sumX += x
+            sumY += p.v
+            sumXY += x * p.v
+            sumX2 += x * x
+        }
+        let covXY = sumXY - sumX * sumY / n
+        let varX = sumX2 - sumX * sumX / n
+        let slope = covXY / varX
+        return (slope, sumY / n - slope * sumX / n)
+    }
+
+    static let math: [String: @Sendable (Double) -> Double] = [
+        "abs": { abs($0) }, "ceil": { ceil($0) }, "floor": { floor($0) }, "exp": { exp($0) }, "sqrt": { sqrt($0) },
+        "ln": { log($0) }, "log2": { log2($0) }, "log10": { log10($0) },
+        "sgn": { $0 > 0 ? 1 : $0 < 0 ? -1 : $0 },
+        "sin": { sin($0) }, "cos": { cos($0) }, "tan": { tan($0) }, "asin": { asin($0) }, "acos": { acos($0) }, "atan": { atan($0) },
+        "sinh": { sinh($0) }, "cosh": { cosh($0) }, "tanh": { tanh($0) }, "asinh": { asinh($0) }, "acosh": { acosh($0) }, "atanh": { atanh($0) },
+        "deg": { $0 * 180 / .pi }, "rad": { $0 * .pi / 180 },
+    ]
+
+    static let overTime: [String: @Sendable ([(t: Int64, v: Double)]) -> Double?] = [
+        "sum_over_time": { p in p.isEmpty ? nil : p.reduce(0) { $0 + $1.v } },
+        "count_over_time": { p in p.isEmpty ? nil : Double(p.count) },
+        "avg_over_time": { p in
+            guard !p.isEmpty else { return nil }
+            var mean = 0.0, n = 0.0
+            for x in p {
+                n += 1
+                mean += (x.v - mean) / n
+            }
+            return mean
+        },
+        "min_over_time": { p in p.isEmpty ? nil : p.map(\.v).reduce(Double.nan) { $0.isNaN || $1 < $0 ? $1 : $0 } },
+        "max_over_time": { p in p.isEmpty ? nil : p.map(\.v).reduce(Double.nan) { $0.isNaN || $1 > $0 ? $1 : $0 } },
+        "last_over_time": { p in p.last?.v },
+        "present_over_time": { p in p.isEmpty ? nil : 1 },
+        "changes": { p in
+            guard let first = p.first else { return nil }
+            var n = 0.0, prev = first.v
+            for x in p.dropFirst() {
+                if x.v != prev && !(x.v.isNaN && prev.isNaN) { n += 1 }
+                prev = x.v
+            }
+            return n
+        },
+        "resets": { p in
+            guard let first = p.first else { return nil }
+            var n = 0.0, prev = first.v
+            for x in p.dropFirst() {
+                if x.v < prev { n += 1 }
+                prev = x.v
+            }
+            return n
+        },
+        "stddev_over_time": { p in
+            guard !p.isEmpty else { return nil }
+            var n = 0.0, mean = 0.0, m2 = 0.0
+            for x in p {
+                n += 1
+                let d = x.v - mean
+                mean += d / n
+                m2 += d * (x.v - mean)
+            }
+            return sqrt(m2 / n)
+        },
+        "stdvar_over_time": { p in
+            guard !p.isEmpty else { return nil }
+            var n = 0.0, mean = 0.0, m2 = 0.0
+            for x in p {
+                n += 1
+                let d = x.v - mean
+                mean += d / n
+                m2 += d * (x.v - mean)
+            }
+            return m2 / n
+        },
+    ]
+
+    /// Calendar functions of a Unix time in seconds (UTC).
+    static func calendar(_ name: String, _ seconds: Double) -> Double {
+        let s = Int64(seconds.rounded(.down))
+        var days = s >= 0 ? s / 86_400 : (s - 86_399) / 86_400
+        let secondOfDay = s - days * 86_400
+        let weekday = Double(((days % 7) + 11) % 7)   // 1970-01-01 was a Thursday (4)
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let doe = days - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doyMarch = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doyMarch + 2) / 153
+        let day = doyMarch - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let monthDays: [Int64] = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        switch name {
+        case "hour": return Double(secondOfDay / 3600)
+        case "minute": return Double(secondOfDay / 60 % 60)
+        case "month": return Double(month)
+        case "year": return Double(year)
+        case "day_of_month": return Double(day)
+        case "day_of_week": return weekday
+        case "days_in_month": return Double(monthDays[Int(month) - 1])
+        default:
+            return Double(monthDays.prefix(Int(month) - 1).reduce(0, +) + day)
+        }
+    }
+}
+
+typealias LabelMatcherLike = (String, LabelMatcher.Kind, String)

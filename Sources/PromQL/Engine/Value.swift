@@ -1,0 +1,42 @@
+import TSDB
+
+/// One element of an instant vector: a label set and a float value.
+public struct VectorSample: Sendable {
+    public var labels: [String: String]
+    public var value: Double
+}
+
+/// One series of a range vector: its labels and samples in time order.
+public struct RangeSeries: Sendable {
+    public var labels: [String: String]
+    public var points: [(t: Int64, v: Double)]
+}
+
+/// What a PromQL expression evaluates to.
+public enum Value: Sendable {
+    case scalar(Double)
+    case string(String)
+    case vector([VectorSample])
+    case matrix([RangeSeries])
+}
+
+/// Why a query failed at evaluation time.
+public struct EvaluationError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension Dictionary where Key == String, Value == String {
+    /// Labels without the metric name.
+    var droppingName: [String: String] {
+        var copy = self
+        copy["__name__"] = nil
+        return copy
+    }
+
+    /// A canonical text of the label set (for grouping and duplicate detection).
+    var signature: String {
+        keys.sorted().map { "\($0)\u{1}\(self[$0]!)" }.joined(separator: "\u{2}")
+    }
+}
