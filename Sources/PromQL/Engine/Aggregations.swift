@@ -14,7 +14,22 @@ extension Context {
         return out
     }
 
-    func aggregate(_ op: String, _ samples: [VectorSample], parameter: Value?, grouping: [String], without: Bool) throws -> Value {
+    func aggregate(_ op: String, _ input: [VectorSample], parameter: Value?, grouping: [String], without: Bool) throws -> Value {
+        var samples = input
+        var grouping = grouping
+        if op == "count_values" {
+            // The value label is set before grouping, so it takes part in the group.
+            guard case .string(let label)? = parameter else { throw EvaluationError("count_values requires a string parameter") }
+            samples = input.map { s in
+                var l = s.labels
+                l[label] = formatValue(s.value)
+                return VectorSample(labels: l, value: s.value)
+            }
+            if without { grouping.removeAll { $0 == label } } else { grouping.append(label) }
+        }
+        if ["topk", "bottomk", "limitk"].contains(op), case .scalar(let k)? = parameter, k.isNaN {
+            throw EvaluationError("Parameter value is NaN")
+        }
         var groups: [String: (labels: [String: String], values: [VectorSample])] = [:]
         var order: [String] = []
         for s in samples {
@@ -56,18 +71,8 @@ extension Context {
                 out.append(contentsOf: sorted.prefix(n))
             case "count_values":
                 guard case .string(let label)? = parameter else { throw EvaluationError("count_values requires a string parameter") }
-                var counts: [String: Double] = [:]
-                var valueOrder: [String] = []
-                for v in values {
-                    let text = formatValue(v)
-                    if counts[text] == nil { valueOrder.append(text) }
-                    counts[text, default: 0] += 1
-                }
-                for text in valueOrder {
-                    var l = labels
-                    l[label] = text
-                    out.append(.init(labels: l, value: counts[text]!))
-                }
+                _ = label
+                out.append(.init(labels: labels, value: Double(values.count)))
             default:
                 throw EvaluationError("aggregation \(op) is not supported yet")
             }
@@ -111,7 +116,8 @@ extension Context {
         guard !values.isEmpty, !q.isNaN else { return .nan }
         if q < 0 { return -.infinity }
         if q > 1 { return .infinity }
-        let sorted = values.sorted()
+        // NaN sorts first, as Go's sort.Float64s orders it.
+        let sorted = values.sorted { $0 < $1 || ($0.isNaN && !$1.isNaN) }
         let rank = q * Double(sorted.count - 1)
         let lower = max(0, Int(rank.rounded(.down)))
         let upper = min(sorted.count - 1, lower + 1)

@@ -62,7 +62,9 @@ extension Context {
             return try mapValues { min(hi, $0) }
         case "round":
             let to = args.count > 1 ? try scalarArg(1) : 1
-            return try mapValues { (($0 / to) + 0.5).rounded(.down) * to }
+            // As Prometheus: multiply by the inverse, so 2.15 rounds to 2.2 at 0.1.
+            let inverse = 1 / to
+            return try mapValues { ($0 * inverse + 0.5).rounded(.down) / inverse }
         case "sort", "sort_desc":
             let v = try vectorArg(0)
             return .vector(v.sorted { name == "sort" ? $0.value < $1.value : $0.value > $1.value })
