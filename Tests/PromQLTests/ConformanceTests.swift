@@ -90,20 +90,31 @@ import TSDB
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var outcome = Outcome()
         var storage = try Storage(options: StorageOptions(retentionMs: 1 << 50))
+        // Metrics loaded as native histograms (out of scope): queries on them are skipped.
+        var nativeNames = Set<String>()
+        var floatNames = Set<String>()
         var i = 0
         while i < lines.count {
             let line = lines[i].trimmingCharacters(in: .whitespaces)
             if line == "clear" {
                 storage = try Storage(options: StorageOptions(retentionMs: 1 << 50))
+                nativeNames = []
+                floatNames = []
                 i += 1
                 continue
             }
             if line.hasPrefix("load") {
+                // load_with_nhcb also makes native histograms of the classic buckets, named without `_bucket`.
+                let withNHCB = line.hasPrefix("load_with_nhcb")
                 let interval = seconds(String(line.split(separator: " ").last ?? "")) ?? 0
                 i += 1
                 let app = storage.appender()
                 while i < lines.count, lines[i].first == " " || lines[i].first == "\t" {
                     let (series, tokens) = splitSeries(Substring(lines[i].trimmingCharacters(in: .whitespaces)))
+                    if let name = labels(series)?["__name__"] {
+                        if withNHCB, name.hasSuffix("_bucket") { nativeNames.insert(String(name.dropLast(7))) }
+                        if tokens.contains(where: { $0.hasPrefix("{{") }) { nativeNames.insert(name) } else { floatNames.insert(name) }
+                    }
                     if let l = labels(series), let values = expand(tokens) {
                         let s = app.series(for: Labels(l))
                         for (k, v) in values.enumerated() { if let v { try? app.append(s, Int64(k) * interval, v) } }
@@ -135,12 +146,15 @@ import TSDB
             let words = header.split(separator: " ")
             let engine = Engine(querier: storage.querier())
             let where_ = "\(file): \(header)"
-            if expectations.contains(where: { $0.contains("{{") }) || header.contains("histogram") && !header.contains("histogram_quantile") {
+            let queryNames = Set(header.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == ":") }).map(String.init))
+            if expectations.contains(where: { $0.contains("{{") }) || !queryNames.isDisjoint(with: nativeNames.subtracting(floatNames))
+                || (header.contains("histogram") && !header.contains("histogram_quantile")) {
                 outcome.skipped += 1
                 continue
             }
             do {
                 let result: Value
+                if words.count < 4 { outcome.skipped += 1; continue }
                 if words[1] == "instant" {
                     guard let t = seconds(String(words[3])) else { outcome.skipped += 1; continue }
                     result = try engine.instant(words.dropFirst(4).joined(separator: " "), atMs: t)
@@ -220,8 +234,9 @@ import TSDB
         }
         print("PromQL conformance:\n" + report.joined(separator: "\n"))
         print("first failures:\n" + total.failed.prefix(15).joined(separator: "\n"))
-        // 761 of 1,043 runnable cases pass today; this number only goes up.
-        #expect(total.passed >= 761, "\(total.passed) passed")
+        if let only = ProcessInfo.processInfo.environment["PROMQL_FAILURES"] { print(total.failed.filter { $0.hasPrefix(only) }.joined(separator: "\n")) }
+        // 797 of 996 runnable float cases pass today (388 native-histogram cases skipped); this number only goes up.
+        #expect(total.passed >= 797, "\(total.passed) passed")
     }
 }
 

@@ -87,6 +87,8 @@ extension Context {
                 l[dst] = joined.isEmpty ? nil : joined
                 return VectorSample(labels: l, value: s.value)
             })
+        case "histogram_quantile":
+            return .vector(histogramQuantile(try scalarArg(0), try vectorArg(1)))
         case "quantile_over_time":
             let q = try scalarArg(0)
             guard case .matrix(let m) = try eval(args[1], at: t) else { throw EvaluationError("quantile_over_time: expected a range vector") }
