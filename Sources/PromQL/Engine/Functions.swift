@@ -53,13 +53,59 @@ extension Context {
         case "clamp":
             let lo = try scalarArg(1), hi = try scalarArg(2)
             if lo > hi { return .vector([]) }
-            return try mapValues { max(lo, min(hi, $0)) }
+            return try mapValues { Self.goMax(lo, Self.goMin(hi, $0)) }
         case "clamp_min":
             let lo = try scalarArg(1)
-            return try mapValues { max(lo, $0) }
+            return try mapValues { Self.goMax(lo, $0) }
         case "clamp_max":
             let hi = try scalarArg(1)
-            return try mapValues { min(hi, $0) }
+            return try mapValues { Self.goMin(hi, $0) }
+        case "sort_by_label", "sort_by_label_desc":
+            let names = try (1..<args.count).map { try stringArg($0) }
+            let v = try vectorArg(0)
+            let ascending = v.sorted { a, b in
+                for n in names {
+                    let x = a.labels[n] ?? "", y = b.labels[n] ?? ""
+                    if x != y { return x < y }
+                }
+                return a.labels.signature < b.labels.signature
+            }
+            return .vector(name == "sort_by_label" ? ascending : ascending.reversed())
+        case "double_exponential_smoothing", "holt_winters":
+            guard case .matrix(let m) = try eval(args[0], at: t) else { throw EvaluationError("\(name): expected a range vector") }
+            let sf = try scalarArg(1), tf = try scalarArg(2)
+            guard sf > 0, sf < 1 else { throw EvaluationError("invalid smoothing factor. Expected: 0 < sf < 1, got: \(sf)") }
+            guard tf > 0, tf < 1 else { throw EvaluationError("invalid trend factor. Expected: 0 < tf < 1, got: \(tf)") }
+            return .vector(m.compactMap { series in
+                let p = series.points
+                guard p.count >= 2 else { return nil }
+                var s0 = 0.0, s1 = p[0].v, b = p[1].v - p[0].v
+                for i in 1..<p.count {
+                    let x = sf * p[i].v
+                    if i > 1 { b = tf * (s1 - s0) + (1 - tf) * b }
+                    let y = (1 - sf) * (s1 + b)
+                    (s0, s1) = (s1, x + y)
+                }
+                return VectorSample(labels: series.labels.droppingName, value: s1)
+            })
+        case "mad_over_time", "ts_of_min_over_time", "ts_of_max_over_time", "ts_of_last_over_time", "ts_of_first_over_time", "first_over_time":
+            guard case .matrix(let m) = try eval(args[0], at: t) else { throw EvaluationError("\(name): expected a range vector") }
+            return .vector(m.compactMap { series in
+                let p = series.points
+                guard let first = p.first, let last = p.last else { return nil }
+                let value: Double
+                switch name {
+                case "mad_over_time":
+                    let median = quantile(0.5, p.map(\.v))
+                    value = quantile(0.5, p.map { abs($0.v - median) })
+                case "ts_of_min_over_time": value = Double(p.min { $0.v < $1.v || ($1.v.isNaN && !$0.v.isNaN) }!.t) / 1000
+                case "ts_of_max_over_time": value = Double(p.max { $0.v < $1.v || ($0.v.isNaN && !$1.v.isNaN) }!.t) / 1000
+                case "ts_of_last_over_time": value = Double(last.t) / 1000
+                case "ts_of_first_over_time": value = Double(first.t) / 1000
+                default: value = first.v
+                }
+                return VectorSample(labels: name == "first_over_time" ? series.labels : series.labels.droppingName, value: value)
+            })
         case "round":
             let to = args.count > 1 ? try scalarArg(1) : 1
             // As Prometheus: multiply by the inverse, so 2.15 rounds to 2.2 at 0.1.
@@ -200,6 +246,10 @@ extension Context {
         let slope = covXY / varX
         return (slope, sumY / n - slope * sumX / n)
     }
+
+    /// Go's `math.Min` / `math.Max`: NaN wins.
+    static func goMin(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : min(a, b) }
+    static func goMax(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : max(a, b) }
 
     static let math: [String: @Sendable (Double) -> Double] = [
         "abs": { abs($0) }, "ceil": { ceil($0) }, "floor": { floor($0) }, "exp": { exp($0) }, "sqrt": { sqrt($0) },
