@@ -68,7 +68,8 @@ struct Context {
         case .unary(_, let e):
             switch try eval(e, at: t) {
             case .scalar(let v): return .scalar(-v)
-            case .vector(let samples): return .vector(samples.map { VectorSample(labels: $0.labels.droppingName, value: -$0.value) })
+            case .vector(let samples):
+                return .vector(try Context.uniqueAfterDroppingNames(samples.map { VectorSample(labels: $0.labels.droppingName, value: -$0.value) }))
             default: throw EvaluationError("unary expression only allowed on expressions of type scalar or instant vector")
             }
         case .binary(let op, let lhs, let rhs, let returnBool, let matching):

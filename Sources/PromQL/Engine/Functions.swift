@@ -18,7 +18,7 @@ extension Context {
             return v
         }
         func mapValues(_ f: (Double) -> Double) throws -> Value {
-            .vector(try vectorArg(0).map { VectorSample(labels: $0.labels.droppingName, value: f($0.value)) })
+            .vector(try Self.uniqueAfterDroppingNames(try vectorArg(0).map { VectorSample(labels: $0.labels.droppingName, value: f($0.value)) }))
         }
         if let f = Self.math[name] { return try mapValues(f) }
         if let f = Self.overTime[name] {
@@ -157,14 +157,25 @@ extension Context {
 
     /// Prometheus's `extrapolatedRate`: the change over the window, extrapolated to its edges.
     mutating func extrapolated(_ arg: Expr, at t: Int64, counter: Bool, rate: Bool) throws -> [VectorSample] {
-        guard case .matrixSelector(let vs, let rangeMs) = arg else {
-            guard case .matrix(let m) = try eval(arg, at: t) else { throw EvaluationError("expected a range vector") }
-            _ = m
-            throw EvaluationError("rate over a subquery is not supported yet")
+        let series: [RangeSeries]
+        let rangeMs: Int64
+        let end: Int64
+        switch arg {
+        case .matrixSelector(let vs, let range):
+            series = selectRange(vs, rangeMs: range, at: t)
+            rangeMs = range
+            end = evaluationTime(vs.modifiers, t)
+        case .subquery(let inner, let range, let step, let modifiers):
+            series = try subquery(inner, rangeMs: range, stepMs: step, modifiers: modifiers, at: t)
+            rangeMs = range
+            end = evaluationTime(modifiers, t)
+        case .paren(let inner):
+            return try extrapolated(inner, at: t, counter: counter, rate: rate)
+        default:
+            throw EvaluationError("expected a range vector")
         }
-        let end = evaluationTime(vs.modifiers, t)
         let start = end - rangeMs
-        return selectRange(vs, rangeMs: rangeMs, at: t).compactMap { s in
+        return series.compactMap { s in
             let points = s.points
             guard points.count >= 2 else { return nil }
             var result = points[points.count - 1].v - points[0].v
@@ -245,6 +256,15 @@ extension Context {
         let varX = sumX2 - sumX * sumX / n
         let slope = covXY / varX
         return (slope, sumY / n - slope * sumX / n)
+    }
+
+    /// After a function drops metric names, two series may share a label set: Prometheus refuses that.
+    static func uniqueAfterDroppingNames(_ v: [VectorSample]) throws -> [VectorSample] {
+        var seen = Set<String>()
+        for s in v where !seen.insert(s.labels.signature).inserted {
+            throw EvaluationError("vector cannot contain metrics with the same labelset")
+        }
+        return v
     }
 
     /// Go's `math.Min` / `math.Max`: NaN wins.
