@@ -117,7 +117,10 @@ import TSDB
                     }
                     if let l = labels(series), let values = expand(tokens) {
                         let s = app.series(for: Labels(l))
-                        for (k, v) in values.enumerated() { if let v { try? app.append(s, Int64(k) * interval, v) } }
+                        for (k, v) in values.enumerated() {
+                            guard let v else { continue }
+                            do { try app.append(s, Int64(k) * interval, v) } catch { outcome.failed.append("\(file): load \(series): \(error)") }
+                        }
                     }
                     i += 1
                 }
