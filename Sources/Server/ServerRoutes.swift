@@ -56,12 +56,39 @@ public enum ServerRoutes {
         router.get("/federate") { request, _ in try await federate(request, context) }
         router.post("/federate") { request, _ in try await federate(request, context) }
         RemoteRoutes.add(to: router, context)
+        for method in [HTTPRequest.Method.get, .post] {
+            router.on("/api/v1/query", method: method) { request, _ in
+                try await query(request, context) { form, engine in QueryAPI.instant(form, engine: engine, nowMs: context.now()) }
+            }
+            router.on("/api/v1/query_range", method: method) { request, _ in
+                try await query(request, context) { form, engine in QueryAPI.range(form, engine: engine) }
+            }
+        }
+        router.get("/api/v1/status/buildinfo") { _, _ in
+            json(#"{"status":"success","data":{"version":"2.42.0","revision":"scalewatch","branch":"main","buildUser":"scalewatch","buildDate":"20261129-00:00:00","goVersion":"swift6.3"}}"#)
+        }
         router.get("/api/v1/targets") { request, _ in
             let form = FormValues(request.uri.query)
             return bytes(.ok, TargetsAPI.render(pools: context.scrapePools(), state: form.first("state"), scrapePool: form.first("scrapePool")),
                          contentType: "application/json", gzip: Gzip.accepted(request.headers[.acceptEncoding]))
         }
         return router
+    }
+
+    static func query(_ request: Request, _ context: ServerContext, _ answer: (FormValues, Engine) -> QueryAPI.Answer) async throws -> Response {
+        guard let storage = context.storage() else { return text(.serviceUnavailable, "Service Unavailable\n") }
+        var form = FormValues(request.uri.query)
+        if request.method == .post, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+            var request = request
+            form.merge(FormValues(String(buffer: try await request.collectBody(upTo: 1 << 20))))
+        }
+        let a = answer(form, Engine(querier: storage.querier()))
+        return Response(status: HTTPResponse.Status(code: a.status), headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(string: a.body)))
+    }
+
+    static func json(_ body: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     static func federate(_ request: Request, _ context: ServerContext) async throws -> Response {

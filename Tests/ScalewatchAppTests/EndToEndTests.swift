@@ -185,6 +185,12 @@ import TestSupport
         }
     }
 
+    /// The `{"metric":…,"value":…}` objects of a query answer, sorted, for comparing two servers.
+    static func sortedResults(_ body: String) -> [String] {
+        let regex = try! NSRegularExpression(pattern: #"\{"metric":\{[^}]*\},"value":\[[^\]]*\]\}"#)
+        return regex.matches(in: body, range: NSRange(body.startIndex..., in: body)).compactMap { Range($0.range, in: body).map { String(body[$0]) } }.sorted()
+    }
+
     /// A value as Prometheus's API prints it (Go's 'f', -1 for plain numbers).
     static func formatPromValue(_ v: Double) -> String {
         if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
@@ -265,6 +271,14 @@ import TestSupport
         let sent = try await Self.scalewatchSamples(url, writtenMatchers, startMs: received.ms - 9_999, endMs: received.ms)
         #expect(local.count >= 5)
         #expect(local == sent)
+        // The same queries on the same samples give the same answers in both (issue 5's API, first steps).
+        for q in [#"sum by (result) (kueue_admission_attempts_total{job="prom-kueue"})"#,
+                  #"max(kueue_cluster_queue_nominal_quota{job="prom-kueue"}) * 2"#] {
+            let time = String(format: "%.3f", Double(received.ms) / 1000)
+            let ours = try await Self.post("\(url)/api/v1/query", [("query", q), ("time", time)])
+            let theirs = try await Self.post(api + "/api/v1/query", [("query", q), ("time", time)])
+            #expect(!Self.sortedResults(ours).isEmpty && Self.sortedResults(ours) == Self.sortedResults(theirs), "\(q)\nours:   \(ours)\ntheirs: \(theirs)")
+        }
         #expect(await prometheus.stop() == 0)
         #expect(await run.stop() == 0)
     }

@@ -91,4 +91,32 @@ import TSDB
             }
         }
     }
+
+    @Test func queryAPIAnswersInPrometheusJSON() async throws {
+        let app = Application(router: ServerRoutes.router(Self.context(try Self.store())))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/query?query=1%2B1&time=1000", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"status":"success","data":{"resultType":"scalar","result":[1000,"2"]}}"#)
+            }
+            try await client.execute(uri: "/api/v1/query?query=up%7Bjob%3D%22kueue%22%7D&time=1000.5", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"up","instance":"a:8443","job":"kueue"},"value":[1000.5,"1"]}]}}"#)
+            }
+            try await client.execute(uri: "/api/v1/query_range?query=up%7Bjob%3D%22kueue%22%7D&start=990&end=1000&step=5s", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"up","instance":"a:8443","job":"kueue"},"values":[[990,"1"],[995,"1"],[1000,"1"]]}]}}"#)
+            }
+            try await client.execute(uri: "/api/v1/query?query=sum(up", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body) == #"{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:7: parse error: unexpected end of input, expected \")\""}"#)
+            }
+            try await client.execute(uri: "/api/v1/query_range?query=up&start=0&end=100000&step=1", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("exceeded maximum resolution of 11,000 points per timeseries"))
+            }
+        }
+        #expect(QueryAPI.formatValue(1e6) == "1000000")
+        #expect(QueryAPI.formatValue(1e-7) == "0.0000001")
+        #expect(QueryAPI.formatValue(0.1 + 0.2) == "0.30000000000000004")
+        #expect(QueryAPI.formatValue(-2.5e21) == "-2500000000000000000000")
+        #expect([Double.nan, .infinity, -.infinity].map(QueryAPI.formatValue) == ["NaN", "+Inf", "-Inf"])
+    }
 }

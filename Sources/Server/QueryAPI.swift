@@ -1,0 +1,144 @@
+import Foundation
+import PromQL
+import TSDB
+
+/// `/api/v1/query` and `/api/v1/query_range` with Prometheus's JSON: `status`, `data`
+/// (`resultType`, `result`), `errorType` / `error`; values as strings (`"NaN"`, `"+Inf"`),
+/// timestamps in seconds with up to three decimals.
+public enum QueryAPI {
+    public struct Answer: Sendable {
+        public let status: Int
+        public let body: String
+    }
+
+    public static func instant(_ form: FormValues, engine: Engine, nowMs: Int64) -> Answer {
+        guard let query = form.first("query") else { return error(400, "bad_data", "invalid parameter \"query\": query is empty") }
+        let time: Int64
+        if let text = form.first("time") {
+            guard let t = parseTime(text) else { return error(400, "bad_data", "invalid parameter \"time\": cannot parse \"\(text)\" to a valid timestamp") }
+            time = t
+        } else {
+            time = nowMs
+        }
+        do {
+            return Answer(status: 200, body: success(try engine.instant(query, atMs: time), at: time))
+        } catch let e as PromQLError {
+            return error(400, "bad_data", "invalid parameter \"query\": \(e.describe(in: query))")
+        } catch {
+            return QueryAPI.error(422, "execution", "\(error)")
+        }
+    }
+
+    public static func range(_ form: FormValues, engine: Engine) -> Answer {
+        guard let query = form.first("query") else { return error(400, "bad_data", "invalid parameter \"query\": query is empty") }
+        guard let startText = form.first("start"), let start = parseTime(startText) else { return error(400, "bad_data", "invalid parameter \"start\": cannot parse \"\(form.first("start") ?? "")\" to a valid timestamp") }
+        guard let endText = form.first("end"), let end = parseTime(endText) else { return error(400, "bad_data", "invalid parameter \"end\": cannot parse \"\(form.first("end") ?? "")\" to a valid timestamp") }
+        guard end >= start else { return error(400, "bad_data", "invalid parameter \"end\": end timestamp must not be before start time") }
+        guard let stepText = form.first("step"), let step = parseDuration(stepText) else { return error(400, "bad_data", "invalid parameter \"step\": cannot parse \"\(form.first("step") ?? "")\" to a valid duration") }
+        guard step > 0 else { return error(400, "bad_data", "zero or negative query resolution step widths are not accepted. Try a positive integer") }
+        if (end - start) / step > 11_000 {
+            return error(400, "bad_data", "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
+        }
+        do {
+            return Answer(status: 200, body: success(try engine.range(query, startMs: start, endMs: end, stepMs: step), at: end))
+        } catch let e as PromQLError {
+            return error(400, "bad_data", "invalid parameter \"query\": \(e.describe(in: query))")
+        } catch {
+            return QueryAPI.error(422, "execution", "\(error)")
+        }
+    }
+
+    static func error(_ status: Int, _ type: String, _ message: String) -> Answer {
+        Answer(status: status, body: #"{"status":"error","errorType":"\#(type)","error":\#(jsonString(message))}"#)
+    }
+
+    static func success(_ value: Value, at t: Int64) -> String {
+        let (type, result): (String, String)
+        switch value {
+        case .scalar(let v): (type, result) = ("scalar", "[\(seconds(t)),\"\(formatValue(v))\"]")
+        case .string(let s): (type, result) = ("string", "[\(seconds(t)),\(jsonString(s))]")
+        case .vector(let samples):
+            type = "vector"
+            result = "[" + samples.map { #"{"metric":\#(metric($0.labels)),"value":[\#(seconds(t)),"\#(formatValue($0.value))"]}"# }.joined(separator: ",") + "]"
+        case .matrix(let series):
+            type = "matrix"
+            result = "[" + series.map { s in
+                #"{"metric":\#(metric(s.labels)),"values":["# + s.points.map { "[\(seconds($0.t)),\"\(formatValue($0.v))\"]" }.joined(separator: ",") + "]}"
+            }.joined(separator: ",") + "]"
+        }
+        return #"{"status":"success","data":{"resultType":"\#(type)","result":\#(result)}}"#
+    }
+
+    static func metric(_ labels: [String: String]) -> String {
+        "{" + labels.keys.sorted().map { "\(jsonString($0)):\(jsonString(labels[$0]!))" }.joined(separator: ",") + "}"
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// A timestamp in seconds with up to three decimals (`1435781451.781`, `1435781451`).
+    static func seconds(_ ms: Int64) -> String {
+        let whole = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        let frac = ms - whole * 1000
+        if frac == 0 { return String(whole) }
+        var f = String(frac)
+        while f.count < 3 { f = "0" + f }
+        while f.hasSuffix("0") { f.removeLast() }
+        return "\(whole).\(f)"
+    }
+
+    /// Go's `strconv.FormatFloat(v, 'f', -1, 64)`: shortest round-trip digits, never an exponent.
+    public static func formatValue(_ v: Double) -> String {
+        if v.isNaN { return "NaN" }
+        if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
+        let text = "\(v)"
+        guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else {
+            return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+        }
+        let mantissa = text[..<e], exponent = Int(text[text.index(after: e)...]) ?? 0
+        let negative = mantissa.hasPrefix("-")
+        let digitsPart = negative ? mantissa.dropFirst() : mantissa[...]
+        let pointIndex = digitsPart.firstIndex(of: ".").map { digitsPart.distance(from: digitsPart.startIndex, to: $0) } ?? digitsPart.count
+        var digits = digitsPart.filter { $0 != "." }
+        var point = pointIndex + exponent
+        if point <= 0 {
+            digits = String(repeating: "0", count: -point + 1) + digits
+            point = 1
+        }
+        while digits.count < point { digits += "0" }
+        var intPart = String(digits.prefix(point)), fracPart = String(digits.dropFirst(point))
+        while fracPart.hasSuffix("0") { fracPart.removeLast() }
+        if intPart.isEmpty { intPart = "0" }
+        return (negative ? "-" : "") + intPart + (fracPart.isEmpty ? "" : "." + fracPart)
+    }
+
+    /// RFC 3339 or Unix seconds with decimals, to milliseconds.
+    static func parseTime(_ text: String) -> Int64? {
+        if let v = Double(text), v.isFinite { return Int64((v * 1000).rounded()) }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let d = formatter.date(from: text) { return Int64((d.timeIntervalSince1970 * 1000).rounded()) }
+        formatter.formatOptions = [.withInternetDateTime]
+        if let d = formatter.date(from: text) { return Int64((d.timeIntervalSince1970 * 1000).rounded()) }
+        return nil
+    }
+
+    /// A duration (`15s`, `1m`) or float seconds, to milliseconds.
+    static func parseDuration(_ text: String) -> Int64? {
+        if let v = Double(text), v.isFinite { return Int64((v * 1000).rounded()) }
+        return try? PromQLDuration.milliseconds(text)
+    }
+}
