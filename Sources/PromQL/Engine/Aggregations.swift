@@ -80,25 +80,44 @@ extension Context {
         return .vector(out)
     }
 
+    /// Prometheus's `kahanSumInc` (Neumaier's variant; the compensation resets on infinity).
+    func kahanInc(_ inc: Double, _ sum: Double, _ c: Double) -> (Double, Double) {
+        let t = sum + inc
+        if t.isInfinite { return (t, 0) }
+        if abs(sum) >= abs(inc) { return (t, c + ((sum - t) + inc)) }
+        return (t, c + ((inc - t) + sum))
+    }
+
     func kahanSum(_ values: [Double]) -> Double {
         var sum = 0.0, c = 0.0
-        for v in values {
-            let t = sum + v
-            if abs(sum) >= abs(v) { c += (sum - t) + v } else { c += (v - t) + sum }
-            sum = t
-        }
+        for v in values { (sum, c) = kahanInc(v, sum, c) }
         return sum + c
     }
 
+    /// Prometheus 3's `avg`: a compensated sum, switching to an incremental mean on overflow.
     func average(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return .nan }
-        var mean = 0.0, count = 0.0
-        for v in values {
+        guard let first = values.first else { return .nan }
+        var sum = first, c = 0.0, mean = 0.0, incremental = false, count = 1.0
+        for v in values.dropFirst() {
             count += 1
-            if v.isInfinite && mean.isInfinite { continue }
-            mean += (v - mean) / count
+            if !incremental {
+                let (newSum, newC) = kahanInc(v, sum, c)
+                if !newSum.isInfinite {
+                    (sum, c) = (newSum, newC)
+                    continue
+                }
+                incremental = true
+                mean = sum / (count - 1)
+                c /= count - 1
+            }
+            if mean.isInfinite {
+                if v.isInfinite && (mean > 0) == (v > 0) { continue }
+                if !v.isInfinite && !v.isNaN { continue }
+            }
+            let current = mean + c
+            (mean, c) = kahanInc(v / count - current / count, mean, c)
         }
-        return values.count == 1 ? values[0] : mean
+        return incremental ? mean + c : sum / count + c / count
     }
 
     func variance(_ values: [Double]) -> Double {
