@@ -340,31 +340,16 @@ extension Context {
 
     /// Calendar functions of a Unix time in seconds (UTC).
     static func calendar(_ name: String, _ seconds: Double) -> Double {
-        let s = Int64(seconds.rounded(.down))
-        var days = s >= 0 ? s / 86_400 : (s - 86_399) / 86_400
-        let secondOfDay = s - days * 86_400
-        let weekday = Double(((days % 7) + 11) % 7)   // 1970-01-01 was a Thursday (4)
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let doe = days - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doyMarch = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doyMarch + 2) / 153
-        let day = doyMarch - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let monthDays: [Int64] = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        let date = CivilDate(unixSeconds: Int64(seconds.rounded(.down)))
         switch name {
-        case "hour": return Double(secondOfDay / 3600)
-        case "minute": return Double(secondOfDay / 60 % 60)
-        case "month": return Double(month)
-        case "year": return Double(year)
-        case "day_of_month": return Double(day)
-        case "day_of_week": return weekday
-        case "days_in_month": return Double(monthDays[Int(month) - 1])
-        default:
-            return Double(monthDays.prefix(Int(month) - 1).reduce(0, +) + day)
+        case "hour": return Double(date.secondOfDay / 3600)
+        case "minute": return Double(date.secondOfDay / 60 % 60)
+        case "month": return Double(date.month)
+        case "year": return Double(date.year)
+        case "day_of_month": return Double(date.day)
+        case "day_of_week": return Double(date.weekday)
+        case "days_in_month": return Double(date.daysInMonth)
+        default: return Double(date.dayOfYear)
         }
     }
 }
