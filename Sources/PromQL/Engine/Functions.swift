@@ -21,11 +21,19 @@ extension Context {
             .vector(try Self.uniqueAfterDroppingNames(try vectorArg(0).map { VectorSample(labels: $0.labels.droppingName, value: f($0.value)) }))
         }
         if let f = Self.math[name] { return try mapValues(f) }
+        if name == "sum_over_time" || name == "avg_over_time" {
+            guard case .matrix(let m) = try eval(args[0], at: t) else { throw EvaluationError("\(name): expected a range vector") }
+            return .vector(try Self.uniqueAfterDroppingNames(m.map { s in
+                let values = s.points.map(\.v)
+                return VectorSample(labels: s.labels.droppingName, value: name == "sum_over_time" ? kahanSum(values) : average(values))
+            }))
+        }
         if let f = Self.overTime[name] {
             guard case .matrix(let m) = try eval(args[0], at: t) else { throw EvaluationError("\(name): expected a range vector") }
-            return .vector(m.compactMap { s in
+            let out = m.compactMap { s in
                 f(s.points).map { VectorSample(labels: name == "last_over_time" ? s.labels : s.labels.droppingName, value: $0) }
-            })
+            }
+            return .vector(name == "last_over_time" ? out : try Self.uniqueAfterDroppingNames(out))
         }
         switch name {
         case "rate", "increase", "delta":
@@ -123,16 +131,18 @@ extension Context {
             return .vector(m.isEmpty ? [VectorSample(labels: absentLabels(args[0]), value: 1)] : [])
         case "label_replace":
             let dst = try stringArg(1), replacement = try stringArg(2), src = try stringArg(3), regex = try stringArg(4)
-            return .vector(try labelReplace(try vectorArg(0), dst: dst, replacement: replacement, src: src, regex: regex))
+            guard Self.isLabelName(dst) else { throw EvaluationError("invalid destination label name in label_replace(): \(dst)") }
+            return .vector(try Self.uniqueAfterDroppingNames(try labelReplace(try vectorArg(0), dst: dst, replacement: replacement, src: src, regex: regex)))
         case "label_join":
             let dst = try stringArg(1), separator = try stringArg(2)
+            guard Self.isLabelName(dst) else { throw EvaluationError("invalid destination label name in label_join(): \(dst)") }
             let sources = try (3..<args.count).map { try stringArg($0) }
-            return .vector(try vectorArg(0).map { s in
+            return .vector(try Self.uniqueAfterDroppingNames(try vectorArg(0).map { s in
                 var l = s.labels
                 let joined = sources.map { s.labels[$0] ?? "" }.joined(separator: separator)
                 l[dst] = joined.isEmpty ? nil : joined
                 return VectorSample(labels: l, value: s.value)
-            })
+            }))
         case "histogram_quantile":
             return .vector(histogramQuantile(try scalarArg(0), try vectorArg(1)))
         case "quantile_over_time":
@@ -225,7 +235,7 @@ extension Context {
         }
         var out: [String: String] = [:]
         var seen: [String: Int] = [:]
-        for (name, kind, _) in matchers where name != "__name__" { seen[name, default: 0] += kind == .equal ? 1 : 0 }
+        for (name, _, _) in matchers where name != "__name__" { seen[name, default: 0] += 1 }
         for (name, kind, value) in matchers where name != "__name__" && kind == .equal && seen[name] == 1 { out[name] = value }
         return out
     }
@@ -267,6 +277,11 @@ extension Context {
         return v
     }
 
+    static func isLabelName(_ s: String) -> Bool {
+        guard let first = s.utf8.first, !(first >= 0x30 && first <= 0x39) else { return false }
+        return s.utf8.allSatisfy { ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5f }
+    }
+
     /// Go's `math.Min` / `math.Max`: NaN wins.
     static func goMin(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : min(a, b) }
     static func goMax(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : max(a, b) }
@@ -281,17 +296,7 @@ extension Context {
     ]
 
     static let overTime: [String: @Sendable ([(t: Int64, v: Double)]) -> Double?] = [
-        "sum_over_time": { p in p.isEmpty ? nil : p.reduce(0) { $0 + $1.v } },
         "count_over_time": { p in p.isEmpty ? nil : Double(p.count) },
-        "avg_over_time": { p in
-            guard !p.isEmpty else { return nil }
-            var mean = 0.0, n = 0.0
-            for x in p {
-                n += 1
-                mean += (x.v - mean) / n
-            }
-            return mean
-        },
         "min_over_time": { p in p.isEmpty ? nil : p.map(\.v).reduce(Double.nan) { $0.isNaN || $1 < $0 ? $1 : $0 } },
         "max_over_time": { p in p.isEmpty ? nil : p.map(\.v).reduce(Double.nan) { $0.isNaN || $1 > $0 ? $1 : $0 } },
         "last_over_time": { p in p.last?.v },
