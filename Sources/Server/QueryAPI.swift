@@ -11,6 +11,11 @@ public enum QueryAPI {
         public let body: String
     }
 
+    /// An answer that is an error, thrown where a helper cannot return it.
+    struct Refusal: Error {
+        let answer: Answer
+    }
+
     public static func instant(_ form: FormValues, engine: Engine, nowMs: Int64) -> Answer {
         guard let query = form.first("query") else { return error(400, "bad_data", "invalid parameter \"query\": query is empty") }
         let time: Int64

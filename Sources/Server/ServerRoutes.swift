@@ -63,6 +63,16 @@ public enum ServerRoutes {
             router.on("/api/v1/query_range", method: method) { request, _ in
                 try await query(request, context) { form, engine in QueryAPI.range(form, engine: engine) }
             }
+            router.on("/api/v1/labels", method: method) { request, _ in
+                try await query(request, context) { form, engine in MetadataAPI.labels(form, engine.querier) }
+            }
+            router.on("/api/v1/series", method: method) { request, _ in
+                try await query(request, context) { form, engine in MetadataAPI.series(form, engine.querier) }
+            }
+        }
+        router.get("/api/v1/label/:name/values") { request, ctx in
+            let name = ctx.parameters.get("name") ?? ""
+            return try await query(request, context) { form, engine in MetadataAPI.labelValues(name, form, engine.querier) }
         }
         router.get("/api/v1/status/buildinfo") { _, _ in
             json(#"{"status":"success","data":{"version":"2.42.0","revision":"scalewatch","branch":"main","buildUser":"scalewatch","buildDate":"20261129-00:00:00","goVersion":"swift6.3"}}"#)

@@ -119,4 +119,26 @@ import TSDB
         #expect(QueryAPI.formatValue(-2.5e21) == "-2500000000000000000000")
         #expect([Double.nan, .infinity, -.infinity].map(QueryAPI.formatValue) == ["NaN", "+Inf", "-Inf"])
     }
+
+    @Test func labelsValuesAndSeriesFollowPrometheus() async throws {
+        let app = Application(router: ServerRoutes.router(Self.context(try Self.store())))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/labels", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"status":"success","data":["__name__","cluster_queue","instance","job","status"]}"#)
+            }
+            try await client.execute(uri: "/api/v1/label/job/values?match[]=up", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"status":"success","data":["gone","kueue","old","vllm"]}"#)
+            }
+            try await client.execute(uri: "/api/v1/label/job/values?limit=2", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"status":"success","data":["gone","kueue"]}"#)
+            }
+            try await client.execute(uri: "/api/v1/series?match[]=%7Bjob%3D%22kueue%22%7D", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"status":"success","data":[{"__name__":"kueue_pending_workloads","cluster_queue":"team-a-cq","job":"kueue","status":"active"},{"__name__":"up","instance":"a:8443","job":"kueue"}]}"#)
+            }
+            try await client.execute(uri: "/api/v1/series", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body) == #"{"status":"error","errorType":"bad_data","error":"no match[] parameter provided"}"#)
+            }
+        }
+    }
 }
