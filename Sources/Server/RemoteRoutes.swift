@@ -10,18 +10,21 @@ enum RemoteRoutes {
     /// Decoded write requests above this are refused.
     static let maxDecodedBytes = 256 << 20
 
+    /// The request body, nil when it is larger than `maxBodyBytes`.
+    static func body(of request: Request) async -> [UInt8]? {
+        var request = request
+        guard let buffer = try? await request.collectBody(upTo: maxBodyBytes) else { return nil }
+        return Array(buffer.readableBytesView)
+    }
+
     static func add(to router: Router<BasicRequestContext>, _ context: ServerContext) {
         router.post("/api/v1/write") { request, _ in
             guard let storage = context.storage() else { return ServerRoutes.text(.serviceUnavailable, "Service Unavailable\n") }
-            var request = request
-            let body: ByteBuffer
-            do {
-                body = try await request.collectBody(upTo: maxBodyBytes)
-            } catch {
+            guard let body = await body(of: request) else {
                 return ServerRoutes.text(.contentTooLarge, "request body larger than \(maxBodyBytes) bytes\n")
             }
             do throws(RemoteWriteReceiver.Refusal) {
-                _ = try RemoteWriteReceiver.handle(body: Array(body.readableBytesView), limit: maxDecodedBytes, into: storage)
+                _ = try RemoteWriteReceiver.handle(body: body, limit: maxDecodedBytes, into: storage)
                 return Response(status: .noContent)
             } catch {
                 return ServerRoutes.text(HTTPResponse.Status(code: error.status), error.message + "\n")
@@ -29,16 +32,12 @@ enum RemoteRoutes {
         }
         router.post("/api/v1/read") { request, _ in
             guard let storage = context.storage() else { return ServerRoutes.text(.serviceUnavailable, "Service Unavailable\n") }
-            var request = request
-            let body: ByteBuffer
-            do {
-                body = try await request.collectBody(upTo: maxBodyBytes)
-            } catch {
+            guard let body = await body(of: request) else {
                 return ServerRoutes.text(.contentTooLarge, "request body larger than \(maxBodyBytes) bytes\n")
             }
             let handler = RemoteReadHandler(querier: storage.querier(), externalLabels: context.externalLabels())
             do throws(RemoteWriteReceiver.Refusal) {
-                switch try handler.handle(body: Array(body.readableBytesView)) {
+                switch try handler.handle(body: body) {
                 case .samples(let bytes):
                     return Response(status: .ok, headers: [.contentType: RemoteReadHandler.samplesContentType, .contentEncoding: "snappy"],
                                     body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

@@ -55,7 +55,7 @@ extension Context {
             case "min": out.append(.init(labels: labels, value: values.reduce(Double.nan) { $0.isNaN || $1 < $0 ? $1 : $0 }))
             case "max": out.append(.init(labels: labels, value: values.reduce(Double.nan) { $0.isNaN || $1 > $0 ? $1 : $0 }))
             case "stddev", "stdvar":
-                let v = variance(values)
+                let v = Self.variance(values)
                 out.append(.init(labels: labels, value: op == "stddev" ? sqrt(v) : v))
             case "quantile":
                 out.append(.init(labels: labels, value: quantile(scalarParam ?? .nan, values)))
@@ -120,7 +120,8 @@ extension Context {
         return incremental ? mean + c : sum / count + c / count
     }
 
-    func variance(_ values: [Double]) -> Double {
+    /// Population variance by Welford's method (`stdvar`, `stdvar_over_time`).
+    static func variance(_ values: [Double]) -> Double {
         var count = 0.0, mean = 0.0, m2 = 0.0
         for v in values {
             count += 1

@@ -19,34 +19,18 @@ public struct Engine: Sendable {
     public func range(_ query: String, startMs: Int64, endMs: Int64, stepMs: Int64) throws -> Value {
         let expr = try Parser.parse(query)
         var ctx = Context(engine: self, start: startMs, end: endMs)
-        var series: [String: RangeSeries] = [:]
-        var order: [String] = []
-        var scalarPoints: [(t: Int64, v: Double)] = []
-        var isScalar = false
+        var steps = StepSeries()
         var t = startMs
         while t <= endMs {
-            switch try ctx.eval(expr, at: t) {
-            case .scalar(let v):
-                isScalar = true
-                scalarPoints.append((t, v))
-            case .vector(let samples):
-                for s in samples {
-                    let key = s.labels.signature
-                    if series[key] == nil {
-                        series[key] = RangeSeries(labels: s.labels, points: [])
-                        order.append(key)
-                    }
-                    series[key]!.points.append((t, s.value))
-                }
-            case .string:
-                throw EvaluationError("range queries are not allowed on string expressions")
-            case .matrix:
+            let value = try ctx.eval(expr, at: t)
+            if case .string = value { throw EvaluationError("range queries are not allowed on string expressions") }
+            if case .matrix = value {
                 throw EvaluationError("invalid expression type \"range vector\" for range query, must be Scalar or instant Vector")
             }
+            steps.add(value, at: t)
             t += stepMs
         }
-        if isScalar { return .matrix([RangeSeries(labels: [:], points: scalarPoints)]) }
-        return .matrix(order.map { series[$0]! })
+        return .matrix(steps.series)
     }
 }
 
@@ -121,37 +105,47 @@ struct Context {
         // Steps are aligned to multiples of the step, within (ts - range, ts].
         var first = (ts - rangeMs) / step * step
         if first <= ts - rangeMs { first += step }
-        var series: [String: RangeSeries] = [:]
-        var order: [String] = []
+        var steps = StepSeries()
         var st = first
         while st <= ts {
-            switch try eval(inner, at: st) {
-            case .vector(let samples):
-                for s in samples {
-                    let key = s.labels.signature
-                    if series[key] == nil {
-                        series[key] = RangeSeries(labels: s.labels, points: [])
-                        order.append(key)
-                    }
-                    series[key]!.points.append((st, s.value))
-                }
-            case .scalar(let v):
-                if series[""] == nil {
-                    series[""] = RangeSeries(labels: [:], points: [])
-                    order.append("")
-                }
-                series[""]!.points.append((st, v))
-            default:
-                throw EvaluationError("subquery is only allowed on instant vector or scalar")
+            let value = try eval(inner, at: st)
+            switch value {
+            case .vector, .scalar: steps.add(value, at: st)
+            default: throw EvaluationError("subquery is only allowed on instant vector or scalar")
             }
             st += step
         }
-        return order.map { series[$0]! }
+        return steps.series
     }
 
     static func dictionary(_ labels: Labels) -> [String: String] {
         var d: [String: String] = [:]
         for l in labels.pairs { d[l.name] = l.value }
         return d
+    }
+}
+
+/// Collects step-by-step results into one series per label set, in order of first appearance
+/// (a scalar becomes one series without labels): the shape of range queries and subqueries.
+struct StepSeries {
+    private var byKey: [String: Int] = [:]
+    private(set) var series: [RangeSeries] = []
+
+    mutating func add(_ value: Value, at t: Int64) {
+        switch value {
+        case .scalar(let v): append([:], v, t)
+        case .vector(let samples): for s in samples { append(s.labels, s.value, t) }
+        default: break
+        }
+    }
+
+    private mutating func append(_ labels: [String: String], _ v: Double, _ t: Int64) {
+        let key = labels.signature
+        if let i = byKey[key] {
+            series[i].points.append((t, v))
+        } else {
+            byKey[key] = series.count
+            series.append(RangeSeries(labels: labels, points: [(t, v)]))
+        }
     }
 }

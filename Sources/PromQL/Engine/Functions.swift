@@ -319,28 +319,8 @@ extension Context {
             }
             return n
         },
-        "stddev_over_time": { p in
-            guard !p.isEmpty else { return nil }
-            var n = 0.0, mean = 0.0, m2 = 0.0
-            for x in p {
-                n += 1
-                let d = x.v - mean
-                mean += d / n
-                m2 += d * (x.v - mean)
-            }
-            return sqrt(m2 / n)
-        },
-        "stdvar_over_time": { p in
-            guard !p.isEmpty else { return nil }
-            var n = 0.0, mean = 0.0, m2 = 0.0
-            for x in p {
-                n += 1
-                let d = x.v - mean
-                mean += d / n
-                m2 += d * (x.v - mean)
-            }
-            return m2 / n
-        },
+        "stddev_over_time": { p in p.isEmpty ? nil : sqrt(Context.variance(p.map(\.v))) },
+        "stdvar_over_time": { p in p.isEmpty ? nil : Context.variance(p.map(\.v)) },
     ]
 
     /// Calendar functions of a Unix time in seconds (UTC).
