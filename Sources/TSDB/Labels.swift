@@ -48,6 +48,11 @@ public struct Labels: Sendable, Hashable, CustomStringConvertible {
         return out + "}"
     }
 
+    /// Go's `labels.Labels.String()`: every label, the name included, as `{a="1", b="2"}`.
+    public var braced: String {
+        "{" + pairs.map { "\($0.name)=\"\(escaped($0.value))\"" }.joined(separator: ", ") + "}"
+    }
+
     private func escaped(_ v: String) -> String {
         v.replacingOccurrences("\\", "\\\\").replacingOccurrences("\"", "\\\"").replacingOccurrences("\n", "\\n")
     }

@@ -1,3 +1,4 @@
+import TSDB
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,23 +31,30 @@ extension Context {
         if ["topk", "bottomk", "limitk"].contains(op), case .scalar(let k)? = parameter, k.isNaN {
             throw EvaluationError("Parameter value is NaN")
         }
-        var groups: [String: (labels: [String: String], values: [VectorSample])] = [:]
+        if op == "limit_ratio" {
+            guard case .scalar(let ratio)? = parameter else { throw EvaluationError("limit_ratio requires a scalar parameter") }
+            return .vector(try limitRatio(ratio, samples))
+        }
+        var groups: [String: (labels: [String: String], values: [VectorSample], dropName: Bool)] = [:]
         var order: [String] = []
         for s in samples {
             let g = groupLabels(s.labels, grouping, without: without)
             let key = g.signature
             if groups[key] == nil {
-                groups[key] = (g, [])
+                groups[key] = (g, [], false)
                 order.append(key)
             }
             groups[key]!.values.append(s)
+            // Grouping by a to-be-dropped name keeps the drop (delayed name removal).
+            if s.dropName && g["__name__"] != nil { groups[key]!.dropName = true }
         }
         var scalarParam: Double? = nil
         if case .scalar(let v)? = parameter { scalarParam = v }
         var out: [VectorSample] = []
         for key in order {
-            let (labels, members) = groups[key]!
+            let (labels, members, dropName) = groups[key]!
             let values = members.map(\.value)
+            let first = out.count
             switch op {
             case "sum": out.append(.init(labels: labels, value: kahanSum(values)))
             case "avg": out.append(.init(labels: labels, value: average(values)))
@@ -76,8 +84,22 @@ extension Context {
             default:
                 throw EvaluationError("aggregation \(op) is not supported yet")
             }
+            if dropName, !["topk", "bottomk", "limitk"].contains(op) {
+                for i in first..<out.count { out[i].dropName = true }
+            }
         }
         return .vector(out)
+    }
+
+    /// `limit_ratio(r, v)`: the series whose label hash, as a fraction of 2^64, is below `r` (or at
+    /// least `1 + r` when `r` is negative), so `r` and `r - 1` pick complementary sets.
+    func limitRatio(_ ratio: Double, _ samples: [VectorSample]) throws -> [VectorSample] {
+        guard !ratio.isNaN else { throw EvaluationError("Ratio value is NaN") }
+        let r = Swift.min(1, Swift.max(-1, ratio))
+        return samples.filter { s in
+            let ordinal = Double(XXHash64.labelsHash(s.labels.map { ($0.key, $0.value) })) / Double(UInt64.max)
+            return r >= 0 ? ordinal < r : ordinal >= 1 + r
+        }
     }
 
     /// Prometheus's `kahanSumInc` (Neumaier's variant; the compensation resets on infinity).

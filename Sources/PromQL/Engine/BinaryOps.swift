@@ -1,3 +1,4 @@
+import TSDB
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,14 +49,14 @@ extension Context {
             return .vector(v.compactMap { s in
                 guard let r = Self.apply(op, s.value, b, returnBool: returnBool) else { return nil }
                 let keepName = Self.isComparison(op) && !returnBool
-                return VectorSample(labels: keepName ? s.labels : s.labels.droppingName, value: r)
+                return keepName ? VectorSample(labels: s.labels, value: r, dropName: s.dropName) : droppingName(s.labels, r)
             })
         case (.scalar(let a), .vector(let v)):
             return .vector(v.compactMap { s in
                 guard let r = Self.apply(op, a, s.value, returnBool: returnBool) else { return nil }
                 let keepName = Self.isComparison(op) && !returnBool
                 // A filtering comparison keeps the vector's own value.
-                return VectorSample(labels: keepName ? s.labels : s.labels.droppingName, value: keepName ? s.value : r)
+                return keepName ? VectorSample(labels: s.labels, value: s.value, dropName: s.dropName) : droppingName(s.labels, r)
             })
         case (.vector(let l), .vector(let r)):
             switch op {
@@ -65,6 +66,13 @@ extension Context {
         default:
             throw EvaluationError("binary expression must contain only scalar and instant vector types")
         }
+    }
+
+    /// The labels a series is matched on: the `on` labels, or all but the `ignoring` ones and the name.
+    func matchGroup(_ labels: [String: String], _ m: VectorMatching?) -> [String: String] {
+        guard let m else { return labels.droppingName }
+        if m.on { return labels.filter { m.labels.contains($0.key) } }
+        return labels.droppingName.filter { !m.labels.contains($0.key) }
     }
 
     func matchKey(_ labels: [String: String], _ m: VectorMatching?) -> String {
@@ -98,8 +106,9 @@ extension Context {
         var index: [String: VectorSample] = [:]
         for s in one {
             let k = matchKey(s.labels, match)
-            if index[k] != nil {
-                throw EvaluationError("found duplicate series for the match group \(s.labels) on the \(manyIsLeft ? "right" : "left") hand-side of the operation; many-to-many matching not allowed: matching labels must be unique on one side")
+            if let earlier = index[k] {
+                let group = Labels(matchGroup(s.labels, match)).braced
+                throw EvaluationError("found duplicate series for the match group \(group) on the \(manyIsLeft ? "right" : "left") hand-side of the operation: [\(Labels(earlier.labels).braced), \(Labels(s.labels).braced)];many-to-many matching not allowed: matching labels must be unique on one side")
             }
             index[k] = s
         }
@@ -109,31 +118,33 @@ extension Context {
             let k = matchKey(s.labels, match)
             guard let other = index[k] else { continue }
             let (a, b) = manyIsLeft ? (s, other) : (other, s)
+            // One-to-one: each match group once, checked before a comparison filters (as Prometheus 3).
+            if m.card == .oneToOne, !seen.insert(k).inserted {
+                throw EvaluationError("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)")
+            }
             guard var value = Self.apply(op, a.value, b.value, returnBool: returnBool) else { continue }
             let filtering = Self.isComparison(op) && !returnBool
             if filtering { value = a.value }
             var labels: [String: String]
+            let base = filtering ? (m.card == .oneToOne ? a : s) : droppingName(m.card == .oneToOne ? a.labels : s.labels, value)
             if m.card == .oneToOne {
-                labels = filtering ? a.labels : a.labels.droppingName
+                labels = base.labels
                 if let match, match.on {
                     labels = labels.filter { match.labels.contains($0.key) }
                 } else if let match {
                     for name in match.labels { labels[name] = nil }
                 }
             } else {
-                labels = filtering ? s.labels : s.labels.droppingName
+                labels = base.labels
                 for name in m.include {
                     if let v = other.labels[name], !v.isEmpty { labels[name] = v } else { labels[name] = nil }
                 }
             }
-            let sig = labels.signature
-            if seen.contains(sig) {
-                throw EvaluationError(m.card == .oneToOne
-                    ? "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"
-                    : "multiple matches for labels: grouping labels must ensure unique matches")
+            // Grouped: each result label set once per match group.
+            if m.card != .oneToOne, !seen.insert(k + "\u{3}" + labels.signature).inserted {
+                throw EvaluationError("multiple matches for labels: grouping labels must ensure unique matches")
             }
-            seen.insert(sig)
-            out.append(VectorSample(labels: labels, value: value))
+            out.append(VectorSample(labels: labels, value: value, dropName: base.dropName))
         }
         return out
     }

@@ -5,20 +5,32 @@ import TSDB
 public struct Engine: Sendable {
     public let querier: HeadQuerier
     public var lookbackMs: Int64 = 5 * 60_000
+    /// Drop metric names only from the final result (Prometheus's `promql-delayed-name-removal`,
+    /// on in its test engine, off by default in its server).
+    public var delayedNameRemoval = false
 
     public init(querier: HeadQuerier) { self.querier = querier }
 
     /// The value of `query` at `timeMs`.
     public func instant(_ query: String, atMs timeMs: Int64) throws -> Value {
-        let expr = try Parser.parse(query)
-        var ctx = Context(engine: self, start: timeMs, end: timeMs)
-        return try ctx.eval(expr, at: timeMs)
+        try instant(Parser.parse(query), atMs: timeMs)
+    }
+
+    /// The value of a parsed expression at `timeMs`.
+    public func instant(_ expr: Expr, atMs timeMs: Int64) throws -> Value {
+        var ctx = Context(engine: self, start: timeMs, end: timeMs, step: 0)
+        return try ctx.eval(expr, at: timeMs).finishingNames()
     }
 
     /// `query` at every step from `startMs` to `endMs`, one matrix series per label set.
     public func range(_ query: String, startMs: Int64, endMs: Int64, stepMs: Int64) throws -> Value {
-        let expr = try Parser.parse(query)
-        var ctx = Context(engine: self, start: startMs, end: endMs)
+        try range(Parser.parse(query), startMs: startMs, endMs: endMs, stepMs: stepMs)
+    }
+
+    /// A parsed expression at every step from `startMs` to `endMs`, series sorted by labels as
+    /// Prometheus returns them.
+    public func range(_ expr: Expr, startMs: Int64, endMs: Int64, stepMs: Int64) throws -> Value {
+        var ctx = Context(engine: self, start: startMs, end: endMs, step: stepMs)
         var steps = StepSeries()
         var t = startMs
         while t <= endMs {
@@ -30,15 +42,18 @@ public struct Engine: Sendable {
             steps.add(value, at: t)
             t += stepMs
         }
-        return .matrix(steps.series)
+        guard case .matrix(let series) = try Value.matrix(steps.series).finishingNames() else { return .matrix([]) }
+        return .matrix(series.sorted { SortOrder.compare($0.labels, $1.labels) < 0 })
     }
 }
 
-/// The state of one query: its time bounds (for `@ start()` and `@ end()`).
+/// The state of one query: its time bounds and step (for `@ start()`, `@ end()` and the
+/// `start()`, `end()`, `range()` and `step()` functions; the step is 0 for an instant query).
 struct Context {
     let engine: Engine
     let start: Int64
     let end: Int64
+    let step: Int64
 
     mutating func eval(_ expr: Expr, at t: Int64) throws -> Value {
         switch expr {
@@ -53,7 +68,7 @@ struct Context {
             switch try eval(e, at: t) {
             case .scalar(let v): return .scalar(-v)
             case .vector(let samples):
-                return .vector(try Context.uniqueAfterDroppingNames(samples.map { VectorSample(labels: $0.labels.droppingName, value: -$0.value) }))
+                return .vector(try unique(samples.map { droppingName($0.labels, -$0.value) }))
             default: throw EvaluationError("unary expression only allowed on expressions of type scalar or instant vector")
             }
         case .binary(let op, let lhs, let rhs, let returnBool, let matching):
@@ -133,19 +148,19 @@ struct StepSeries {
 
     mutating func add(_ value: Value, at t: Int64) {
         switch value {
-        case .scalar(let v): append([:], v, t)
-        case .vector(let samples): for s in samples { append(s.labels, s.value, t) }
+        case .scalar(let v): append([:], v, t, dropName: false)
+        case .vector(let samples): for s in samples { append(s.labels, s.value, t, dropName: s.dropName) }
         default: break
         }
     }
 
-    private mutating func append(_ labels: [String: String], _ v: Double, _ t: Int64) {
-        let key = labels.signature
+    private mutating func append(_ labels: [String: String], _ v: Double, _ t: Int64, dropName: Bool) {
+        let key = dropName ? labels.signature + "\u{3}" : labels.signature
         if let i = byKey[key] {
             series[i].points.append((t, v))
         } else {
             byKey[key] = series.count
-            series.append(RangeSeries(labels: labels, points: [(t, v)]))
+            series.append(RangeSeries(labels: labels, points: [(t, v)], dropName: dropName))
         }
     }
 }

@@ -18,22 +18,22 @@ extension Context {
             return v
         }
         func mapValues(_ f: (Double) -> Double) throws -> Value {
-            .vector(try Self.uniqueAfterDroppingNames(try vectorArg(0).map { VectorSample(labels: $0.labels.droppingName, value: f($0.value)) }))
+            .vector(try unique(try vectorArg(0).map { droppingName($0.labels, f($0.value)) }))
         }
         if let f = Self.math[name] { return try mapValues(f) }
         if name == "sum_over_time" || name == "avg_over_time" {
             guard case .matrix(let m) = try eval(args[0], at: t) else { throw EvaluationError("\(name): expected a range vector") }
-            return .vector(try Self.uniqueAfterDroppingNames(m.map { s in
+            return .vector(try unique(m.map { s in
                 let values = s.points.map(\.v)
-                return VectorSample(labels: s.labels.droppingName, value: name == "sum_over_time" ? kahanSum(values) : average(values))
+                return droppingName(s.labels, name == "sum_over_time" ? kahanSum(values) : average(values))
             }))
         }
         if let f = Self.overTime[name] {
             guard case .matrix(let m) = try eval(args[0], at: t) else { throw EvaluationError("\(name): expected a range vector") }
             let out = m.compactMap { s in
-                f(s.points).map { VectorSample(labels: name == "last_over_time" ? s.labels : s.labels.droppingName, value: $0) }
+                f(s.points).map { name == "last_over_time" ? VectorSample(labels: s.labels, value: $0, dropName: s.dropName) : droppingName(s.labels, $0) }
             }
-            return .vector(name == "last_over_time" ? out : try Self.uniqueAfterDroppingNames(out))
+            return .vector(name == "last_over_time" ? out : try unique(out))
         }
         switch name {
         case "rate", "increase", "delta":
@@ -50,9 +50,15 @@ extension Context {
                     guard dt > 0 else { return nil }
                     d /= dt
                 }
-                return VectorSample(labels: s.labels.droppingName, value: d)
+                return droppingName(s.labels, d)
             })
         case "time": return .scalar(Double(t) / 1000)
+        case "start": return .scalar(Double(start) / 1000)
+        case "end": return .scalar(Double(end) / 1000)
+        case "range": return .scalar(Double(end - start) / 1000)
+        case "step": return .scalar(Double(step) / 1000)
+        case "min_of": return .scalar(Self.goMin(try scalarArg(0), try scalarArg(1)))
+        case "max_of": return .scalar(Self.goMax(try scalarArg(0), try scalarArg(1)))
         case "pi": return .scalar(.pi)
         case "vector": return .vector([VectorSample(labels: [:], value: try scalarArg(0))])
         case "scalar":
@@ -74,9 +80,9 @@ extension Context {
             let ascending = v.sorted { a, b in
                 for n in names {
                     let x = a.labels[n] ?? "", y = b.labels[n] ?? ""
-                    if x != y { return x < y }
+                    if x != y { return SortOrder.less(x, y) }
                 }
-                return a.labels.signature < b.labels.signature
+                return SortOrder.compare(a.labels, b.labels) < 0
             }
             return .vector(name == "sort_by_label" ? ascending : ascending.reversed())
         case "double_exponential_smoothing", "holt_winters":
@@ -94,7 +100,7 @@ extension Context {
                     let y = (1 - sf) * (s1 + b)
                     (s0, s1) = (s1, x + y)
                 }
-                return VectorSample(labels: series.labels.droppingName, value: s1)
+                return droppingName(series.labels, s1)
             })
         case "mad_over_time", "ts_of_min_over_time", "ts_of_max_over_time", "ts_of_last_over_time", "ts_of_first_over_time", "first_over_time":
             guard case .matrix(let m) = try eval(args[0], at: t) else { throw EvaluationError("\(name): expected a range vector") }
@@ -103,6 +109,8 @@ extension Context {
                 guard let first = p.first, let last = p.last else { return nil }
                 let value: Double
                 switch name {
+                case "mad_over_time" where p.contains { $0.v.isNaN }:
+                    value = .nan
                 case "mad_over_time":
                     let median = quantile(0.5, p.map(\.v))
                     value = quantile(0.5, p.map { abs($0.v - median) })
@@ -112,7 +120,7 @@ extension Context {
                 case "ts_of_first_over_time": value = Double(first.t) / 1000
                 default: value = first.v
                 }
-                return VectorSample(labels: name == "first_over_time" ? series.labels : series.labels.droppingName, value: value)
+                return name == "first_over_time" ? VectorSample(labels: series.labels, value: value, dropName: series.dropName) : droppingName(series.labels, value)
             })
         case "round":
             let to = args.count > 1 ? try scalarArg(1) : 1
@@ -121,7 +129,11 @@ extension Context {
             return try mapValues { ($0 * inverse + 0.5).rounded(.down) / inverse }
         case "sort", "sort_desc":
             let v = try vectorArg(0)
-            return .vector(v.sorted { name == "sort" ? $0.value < $1.value : $0.value > $1.value })
+            // NaN sorts last either way.
+            return .vector(v.sorted { a, b in
+                if a.value.isNaN || b.value.isNaN { return !a.value.isNaN && b.value.isNaN }
+                return name == "sort" ? a.value < b.value : a.value > b.value
+            })
         case "timestamp":
             return .vector(try timestamps(args[0], at: t))
         case "absent":
@@ -132,34 +144,47 @@ extension Context {
         case "label_replace":
             let dst = try stringArg(1), replacement = try stringArg(2), src = try stringArg(3), regex = try stringArg(4)
             guard Self.isLabelName(dst) else { throw EvaluationError("invalid destination label name in label_replace(): \(dst)") }
-            return .vector(try Self.uniqueAfterDroppingNames(try labelReplace(try vectorArg(0), dst: dst, replacement: replacement, src: src, regex: regex)))
+            return .vector(try Self.uniqueLabelSets(try labelReplace(try vectorArg(0), dst: dst, replacement: replacement, src: src, regex: regex)))
         case "label_join":
             let dst = try stringArg(1), separator = try stringArg(2)
             guard Self.isLabelName(dst) else { throw EvaluationError("invalid destination label name in label_join(): \(dst)") }
             let sources = try (3..<args.count).map { try stringArg($0) }
-            return .vector(try Self.uniqueAfterDroppingNames(try vectorArg(0).map { s in
+            return .vector(try Self.uniqueLabelSets(try vectorArg(0).map { s in
                 var l = s.labels
                 let joined = sources.map { s.labels[$0] ?? "" }.joined(separator: separator)
                 l[dst] = joined.isEmpty ? nil : joined
-                return VectorSample(labels: l, value: s.value)
+                return VectorSample(labels: l, value: s.value, dropName: s.dropName && dst != "__name__")
             }))
         case "histogram_quantile":
-            return .vector(histogramQuantile(try scalarArg(0), try vectorArg(1)))
+            return .vector(try histogramQuantile(try scalarArg(0), try vectorArg(1)))
+        case "histogram_quantiles":
+            let buckets = try vectorArg(0), label = try stringArg(1)
+            guard Self.isLabelName(label), !buckets.contains(where: { $0.labels[label] != nil }) else {
+                throw EvaluationError("histogram_quantiles: label \(label) is not a free label name of the input")
+            }
+            return .vector(try (2..<args.count).flatMap { i in
+                let q = try scalarArg(i)
+                return try histogramQuantile(q, buckets).map { s in
+                    var labels = s.labels
+                    labels[label] = Self.quantileLabel(q)
+                    return VectorSample(labels: labels, value: s.value)
+                }
+            })
         case "quantile_over_time":
             let q = try scalarArg(0)
             guard case .matrix(let m) = try eval(args[1], at: t) else { throw EvaluationError("quantile_over_time: expected a range vector") }
-            return .vector(m.map { VectorSample(labels: $0.labels.droppingName, value: quantile(q, $0.points.map(\.v))) })
+            return .vector(try unique(m.map { droppingName($0.labels, quantile(q, $0.points.map(\.v))) }))
         case "predict_linear", "deriv":
             guard case .matrix(let m) = try eval(args[0], at: t) else { throw EvaluationError("\(name): expected a range vector") }
             let horizon = name == "predict_linear" ? try scalarArg(1) : 0
             return .vector(m.compactMap { s in
                 guard s.points.count >= 2 else { return nil }
                 let (slope, intercept) = linearRegression(s.points, interceptAt: t)
-                return VectorSample(labels: s.labels.droppingName, value: name == "deriv" ? slope : intercept + slope * horizon)
+                return droppingName(s.labels, name == "deriv" ? slope : intercept + slope * horizon)
             })
         case "hour", "minute", "month", "year", "day_of_month", "day_of_week", "day_of_year", "days_in_month":
             let inputs: [VectorSample] = args.isEmpty ? [VectorSample(labels: [:], value: Double(t) / 1000)] : try vectorArg(0)
-            return .vector(inputs.map { VectorSample(labels: $0.labels.droppingName, value: Self.calendar(name, $0.value)) })
+            return .vector(try unique(inputs.map { droppingName($0.labels, Self.calendar(name, $0.value)) }))
         default:
             throw EvaluationError("function \(name) is not supported yet")
         }
@@ -210,7 +235,7 @@ extension Context {
             if toEnd >= threshold { toEnd = average / 2 }
             var factor = (sampled + toStart + toEnd) / sampled
             if rate { factor /= Double(rangeMs) / 1000 }
-            return VectorSample(labels: s.labels.droppingName, value: result * factor)
+            return droppingName(s.labels, result * factor)
         }
     }
 
@@ -219,11 +244,11 @@ extension Context {
             let ts = evaluationTime(vs.modifiers, t)
             return engine.querier.select(vs.matchers, minTime: ts - engine.lookbackMs + 1, maxTime: ts).compactMap { s in
                 guard let last = s.samples().last(where: { $0.t <= ts && $0.t > ts - engine.lookbackMs }), !StalenessMarker.isStale(last.v) else { return nil }
-                return VectorSample(labels: Self.dictionary(s.labels).droppingName, value: Double(last.t) / 1000)
+                return droppingName(Self.dictionary(s.labels), Double(last.t) / 1000)
             }
         }
         guard case .vector(let v) = try eval(arg, at: t) else { throw EvaluationError("timestamp: expected an instant vector") }
-        return v.map { VectorSample(labels: $0.labels.droppingName, value: Double(t) / 1000) }
+        return try unique(v.map { droppingName($0.labels, Double(t) / 1000) })
     }
 
     func absentLabels(_ arg: Expr) -> [String: String] {
@@ -248,7 +273,7 @@ extension Context {
             if let expanded = compiled.expand(replacement, matching: s.labels[src] ?? "") {
                 l[dst] = expanded.isEmpty ? nil : expanded
             }
-            return VectorSample(labels: l, value: s.value)
+            return VectorSample(labels: l, value: s.value, dropName: s.dropName && dst != "__name__")
         }
     }
 
@@ -268,13 +293,9 @@ extension Context {
         return (slope, sumY / n - slope * sumX / n)
     }
 
-    /// After a function drops metric names, two series may share a label set: Prometheus refuses that.
-    static func uniqueAfterDroppingNames(_ v: [VectorSample]) throws -> [VectorSample] {
-        var seen = Set<String>()
-        for s in v where !seen.insert(s.labels.signature).inserted {
-            throw EvaluationError("vector cannot contain metrics with the same labelset")
-        }
-        return v
+    /// A quantile as `histogram_quantiles` writes it into its label: always with a decimal point.
+    static func quantileLabel(_ q: Double) -> String {
+        q.isNaN ? "NaN" : q.isInfinite ? (q > 0 ? "+Inf" : "-Inf") : "\(q)"
     }
 
     static func isLabelName(_ s: String) -> Bool {

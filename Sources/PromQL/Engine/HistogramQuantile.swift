@@ -56,23 +56,26 @@ enum HistogramQuantile {
 }
 
 extension Context {
-    func histogramQuantile(_ q: Double, _ samples: [VectorSample]) -> [VectorSample] {
+    /// Buckets group by every label but `le` — the metric name included — and the results lose
+    /// the name, so two histograms that differ only by name are refused as duplicates.
+    func histogramQuantile(_ q: Double, _ samples: [VectorSample]) throws -> [VectorSample] {
         var groups: [String: (labels: [String: String], buckets: [HistogramQuantile.Bucket])] = [:]
         var order: [String] = []
         for s in samples {
             guard let le = s.labels["le"], let bound = Double(le) ?? (le == "+Inf" || le == "Inf" ? .infinity : nil) else { continue }
-            var labels = s.labels.droppingName
+            var labels = s.labels
             labels["le"] = nil
             let key = labels.signature
+            labels["__name__"] = nil
             if groups[key] == nil {
                 groups[key] = (labels, [])
                 order.append(key)
             }
             groups[key]!.buckets.append(.init(upperBound: bound, count: s.value))
         }
-        return order.map { key in
+        return try Self.uniqueLabelSets(order.map { key in
             let g = groups[key]!
             return VectorSample(labels: g.labels, value: HistogramQuantile.value(q, g.buckets))
-        }
+        })
     }
 }

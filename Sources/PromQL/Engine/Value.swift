@@ -1,15 +1,30 @@
 import TSDB
 
-/// One element of an instant vector: a label set and a float value.
+/// One element of an instant vector: a label set and a float value. `dropName` marks a metric
+/// name that Prometheus's delayed name removal drops only when the query's result is final.
 public struct VectorSample: Sendable {
     public var labels: [String: String]
     public var value: Double
+    public var dropName = false
+
+    public init(labels: [String: String], value: Double, dropName: Bool = false) {
+        self.labels = labels
+        self.value = value
+        self.dropName = dropName
+    }
 }
 
 /// One series of a range vector: its labels and samples in time order.
 public struct RangeSeries: Sendable {
     public var labels: [String: String]
     public var points: [(t: Int64, v: Double)]
+    public var dropName = false
+
+    public init(labels: [String: String], points: [(t: Int64, v: Double)], dropName: Bool = false) {
+        self.labels = labels
+        self.points = points
+        self.dropName = dropName
+    }
 }
 
 /// What a PromQL expression evaluates to.
