@@ -75,7 +75,8 @@ let package = Package(
         .target(
             name: "ScalewatchApp",
             dependencies: [
-                "Exposition", "TSDB", "ConfigSupport", "Scrape", "Remote", "Simulator", "Server",
+                "Exposition", "TSDB", "ConfigSupport", "Scrape", "Remote", "Simulator", "Server", "PromQL",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -36,4 +36,11 @@ public struct VectorMatching: Sendable, Equatable {
     public var labels: [String] = []
     public var card = Card.oneToOne
     public var include: [String] = []
+
+    public init(on: Bool = false, labels: [String] = [], card: Card = .oneToOne, include: [String] = []) {
+        self.on = on
+        self.labels = labels
+        self.card = card
+        self.include = include
+    }
 }

@@ -26,7 +26,10 @@ public final class Controller: Service, Sendable {
         var metrics: SelfMetrics? = nil
         var manager: ScrapeManager? = nil
         var remoteWrites: [RemoteWriteQueue] = []
+        var lastConfigTimeMs = wallClockMilliseconds()
+        var reloadSucceeded = true
     }
+    let startTimeMs = wallClockMilliseconds()
 
     public init(config: ScalewatchConfig, configPath: String?, registry: PrometheusCollectorRegistry, logger: Logger,
                 onReady: @escaping @Sendable (Controller) async -> Void = { _ in }) {
@@ -49,7 +52,24 @@ public final class Controller: Service, Sendable {
             scrapePools: { [self] in scrapePools },
             externalLabels: { [self] in config.global.externalLabels },
             reload: { [self] in await reload() },
-            now: { wallClockMilliseconds() })
+            now: { wallClockMilliseconds() },
+            status: { [self] in status })
+    }
+
+    /// What `/api/v1/status/*` reports.
+    var status: ServerStatus {
+        state.withLock { s in
+            var out = ServerStatus()
+            out.configYAML = s.config.sourceText
+            out.startTimeMs = startTimeMs
+            out.lastConfigTimeMs = s.lastConfigTimeMs
+            out.reloadConfigSuccess = s.reloadSucceeded
+            out.storageRetention = ConfigDuration(milliseconds: s.config.storage.options.retentionMs).description
+            out.flags = ["config.file": configPath ?? "", "storage.tsdb.path": s.config.storage.path,
+                         "storage.tsdb.retention.time": out.storageRetention, "web.listen-address": s.config.web.listenAddress,
+                         "query.lookback-delta": "5m", "query.max-samples": "50000000", "query.timeout": "2m"]
+            return out
+        }
     }
 
     public func run() async throws {
@@ -105,10 +125,15 @@ public final class Controller: Service, Sendable {
             fresh = try ScalewatchConfig.load(path: path)
         } catch {
             logger.error("reload: config rejected, the previous one keeps running", metadata: ["issues": "\(error)"])
+            state.withLock { $0.reloadSucceeded = false }
             return error.description
         }
         let (old, manager) = state.withLock { s in
-            defer { s.config = fresh }
+            defer {
+                s.config = fresh
+                s.reloadSucceeded = true
+                s.lastConfigTimeMs = wallClockMilliseconds()
+            }
             return (s.config, s.manager)
         }
         if fresh.storage != old.storage { logger.warning("reload: storage settings take effect at the next start") }

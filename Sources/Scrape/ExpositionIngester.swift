@@ -7,6 +7,8 @@ import TSDB
 /// `SeriesCache`, so a steady-state scrape parses no labels and allocates nothing per sample.
 public struct ExpositionIngester: Sendable {
     public private(set) var cache = SeriesCache()
+    /// TYPE, HELP and UNIT per family, as the target last exposed them.
+    public private(set) var metadata = TargetMetadata()
     /// Labels added to every series of the target (no `__` labels), sorted by name.
     public let targetLabels: [Label]
     public let rules: ScrapeRules
@@ -75,7 +77,10 @@ public struct ExpositionIngester: Sendable {
                 throw Failure(error: .parse(ExpositionErrorText(text: error.description)), report: report)
             }
             guard let entry else { break }
-            guard entry == .sample else { continue }
+            guard entry == .sample else {
+                if entry == .help || entry == .type || entry == .unit { metadata.observe(parser, entry) }
+                continue
+            }
             report.samples += 1
             let explicit = rules.honorTimestamps ? parser.timestamp : nil
             let t = explicit ?? timestampMs

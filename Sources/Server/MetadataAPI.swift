@@ -1,9 +1,10 @@
 import PromQL
+import Scrape
 import TSDB
 
-/// `/api/v1/labels`, `/api/v1/label/<name>/values` and `/api/v1/series`, in Prometheus's JSON.
-/// `match[]` selectors narrow the answer (several are unioned); `limit` caps it. Everything in the
-/// head is considered: `start` and `end` narrow only `/series`.
+/// `/api/v1/labels`, `/api/v1/label/<name>/values`, `/api/v1/series` and `/api/v1/metadata`, in
+/// Prometheus's JSON. `match[]` selectors narrow the answer (several are unioned), `start` and
+/// `end` keep series with samples in that window, and `limit` caps it.
 enum MetadataAPI {
     static func selectors(_ form: FormValues) throws(QueryAPI.Refusal) -> [[LabelMatcher]] {
         var out: [[LabelMatcher]] = []
@@ -24,10 +25,35 @@ enum MetadataAPI {
         QueryAPI.Answer(status: 200, body: #"{"status":"success","data":["# + values.map(QueryAPI.jsonString).joined(separator: ",") + "]}")
     }
 
+    /// The `start`/`end` window, or nil when neither is given (then the index answers directly).
+    static func window(_ form: FormValues) throws(QueryAPI.Refusal) -> (Int64, Int64)? {
+        let start = try time(form, "start"), end = try time(form, "end")
+        if start == nil && end == nil { return nil }
+        return (start ?? .min, end ?? .max)
+    }
+
+    static func time(_ form: FormValues, _ key: String) throws(QueryAPI.Refusal) -> Int64? {
+        guard let text = form.first(key) else { return nil }
+        guard let t = QueryAPI.parseTime(text) else {
+            throw QueryAPI.Refusal(answer: QueryAPI.error(400, "bad_data", "invalid parameter \"\(key)\": cannot parse \"\(text)\" to a valid timestamp"))
+        }
+        return t
+    }
+
+    /// The label sets of series with samples in the window that match any of `sets` (all series if empty).
+    static func seriesLabels(_ sets: [[LabelMatcher]], _ querier: HeadQuerier, _ window: (Int64, Int64)) -> [Labels] {
+        (sets.isEmpty ? [[LabelMatcher.notEqual("__name__", "")]] : sets).flatMap { querier.select($0, minTime: window.0, maxTime: window.1).map(\.labels) }
+    }
+
     static func labels(_ form: FormValues, _ querier: HeadQuerier) -> QueryAPI.Answer {
         do {
             let sets = try selectors(form)
-            let names = Set((sets.isEmpty ? [[]] : sets).flatMap { querier.labelNames($0) })
+            let names: Set<String>
+            if let w = try window(form) {
+                names = Set(seriesLabels(sets, querier, w).flatMap { $0.pairs.map(\.name) })
+            } else {
+                names = Set((sets.isEmpty ? [[]] : sets).flatMap { querier.labelNames($0) })
+            }
             return strings(limited(names.sorted(), form))
         } catch { return error.answer }
     }
@@ -35,17 +61,44 @@ enum MetadataAPI {
     static func labelValues(_ name: String, _ form: FormValues, _ querier: HeadQuerier) -> QueryAPI.Answer {
         do {
             let sets = try selectors(form)
-            let values = Set((sets.isEmpty ? [[]] : sets).flatMap { querier.labelValues(name, $0) })
+            let values: Set<String>
+            if let w = try window(form) {
+                values = Set(seriesLabels(sets, querier, w).compactMap { $0[name] })
+            } else {
+                values = Set((sets.isEmpty ? [[]] : sets).flatMap { querier.labelValues(name, $0) })
+            }
             return strings(limited(values.sorted(), form))
         } catch { return error.answer }
+    }
+
+    /// `/api/v1/metadata`: each family's distinct TYPE/HELP/UNIT over all targets; `metric` picks
+    /// one family, `limit` caps the families and `limit_per_metric` the entries of each.
+    static func metadata(_ form: FormValues, _ pools: [ScrapePool]) -> QueryAPI.Answer {
+        var byName: [String: [TargetMetadata.Entry]] = [:]
+        for pool in pools {
+            for loop in pool.activeTargets {
+                for (name, entry) in loop.metadata where form.first("metric").map({ $0 == name }) ?? true {
+                    if !(byName[name]?.contains(entry) ?? false) { byName[name, default: []].append(entry) }
+                }
+            }
+        }
+        var names = byName.keys.sorted()
+        if let n = form.first("limit").flatMap(Int.init), n >= 0 { names = Array(names.prefix(n)) }
+        let perMetric = form.first("limit_per_metric").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+        let body = names.map { name in
+            let entries = byName[name]!.prefix(perMetric ?? Int.max).map {
+                #"{"type":\#(QueryAPI.jsonString($0.type)),"help":\#(QueryAPI.jsonString($0.help)),"unit":\#(QueryAPI.jsonString($0.unit))}"#
+            }
+            return "\(QueryAPI.jsonString(name)):[\(entries.joined(separator: ","))]"
+        }
+        return QueryAPI.Answer(status: 200, body: #"{"status":"success","data":{"# + body.joined(separator: ",") + "}}")
     }
 
     static func series(_ form: FormValues, _ querier: HeadQuerier) -> QueryAPI.Answer {
         do {
             let sets = try selectors(form)
             guard !sets.isEmpty else { return QueryAPI.error(400, "bad_data", "no match[] parameter provided") }
-            let start = form.first("start").flatMap(QueryAPI.parseTime) ?? .min
-            let end = form.first("end").flatMap(QueryAPI.parseTime) ?? .max
+            let (start, end) = try window(form) ?? (.min, .max)
             var seen = Set<Labels>()
             var out: [Labels] = []
             for matchers in sets {

@@ -25,13 +25,7 @@ public enum QueryAPI {
         } else {
             time = nowMs
         }
-        do {
-            return Answer(status: 200, body: success(try engine.instant(query, atMs: time), at: time))
-        } catch let e as PromQLError {
-            return error(400, "bad_data", "invalid parameter \"query\": \(e.describe(in: query))")
-        } catch {
-            return QueryAPI.error(422, "execution", "\(error)")
-        }
+        return evaluate(query, form, engine, at: time) { try $0.instant(query, atMs: time) }
     }
 
     public static func range(_ form: FormValues, engine: Engine) -> Answer {
@@ -44,10 +38,29 @@ public enum QueryAPI {
         if (end - start) / step > 11_000 {
             return error(400, "bad_data", "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
+        return evaluate(query, form, engine, at: end) { try $0.range(query, startMs: start, endMs: end, stepMs: step) }
+    }
+
+    /// Runs a query under the request's `timeout` (at most the engine's) and maps failures to
+    /// Prometheus's codes: 400 bad_data, 422 execution, 503 timeout or canceled.
+    static func evaluate(_ query: String, _ form: FormValues, _ engine: Engine, at t: Int64, _ run: (Engine) throws -> Value) -> Answer {
+        var engine = engine
+        if let text = form.first("timeout") {
+            guard let ms = parseDuration(text), ms > 0 else {
+                return error(400, "bad_data", "invalid parameter \"timeout\": cannot parse \"\(text)\" to a valid duration")
+            }
+            let requested = Duration.milliseconds(ms)
+            engine.limits.timeout = engine.limits.timeout.map { min($0, requested) } ?? requested
+        }
+        engine.limits.isCancelled = { Task.isCancelled }
         do {
-            return Answer(status: 200, body: success(try engine.range(query, startMs: start, endMs: end, stepMs: step), at: end))
+            return Answer(status: 200, body: success(try run(engine), at: t))
         } catch let e as PromQLError {
             return error(400, "bad_data", "invalid parameter \"query\": \(e.describe(in: query))")
+        } catch QueryStop.timeout {
+            return error(503, "timeout", QueryStop.timeout.description)
+        } catch QueryStop.canceled {
+            return error(503, "canceled", QueryStop.canceled.description)
         } catch {
             return QueryAPI.error(422, "execution", "\(error)")
         }
@@ -105,30 +118,8 @@ public enum QueryAPI {
         return "\(whole).\(f)"
     }
 
-    /// Go's `strconv.FormatFloat(v, 'f', -1, 64)`: shortest round-trip digits, never an exponent.
-    public static func formatValue(_ v: Double) -> String {
-        if v.isNaN { return "NaN" }
-        if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
-        let text = "\(v)"
-        guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else {
-            return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
-        }
-        let mantissa = text[..<e], exponent = Int(text[text.index(after: e)...]) ?? 0
-        let negative = mantissa.hasPrefix("-")
-        let digitsPart = negative ? mantissa.dropFirst() : mantissa[...]
-        let pointIndex = digitsPart.firstIndex(of: ".").map { digitsPart.distance(from: digitsPart.startIndex, to: $0) } ?? digitsPart.count
-        var digits = digitsPart.filter { $0 != "." }
-        var point = pointIndex + exponent
-        if point <= 0 {
-            digits = String(repeating: "0", count: -point + 1) + digits
-            point = 1
-        }
-        while digits.count < point { digits += "0" }
-        var intPart = String(digits.prefix(point)), fracPart = String(digits.dropFirst(point))
-        while fracPart.hasSuffix("0") { fracPart.removeLast() }
-        if intPart.isEmpty { intPart = "0" }
-        return (negative ? "-" : "") + intPart + (fracPart.isEmpty ? "" : "." + fracPart)
-    }
+    /// Values as Prometheus writes them: `"NaN"`, `"+Inf"`, `"-Inf"`, or shortest round-trip digits.
+    public static func formatValue(_ v: Double) -> String { GoFloat.format(v) }
 
     /// RFC 3339 or Unix seconds with decimals, to milliseconds.
     static func parseTime(_ text: String) -> Int64? {

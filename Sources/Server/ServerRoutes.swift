@@ -5,6 +5,18 @@ import PromQL
 import Scrape
 import TSDB
 
+/// What `/api/v1/status/*` reports about the running process.
+public struct ServerStatus: Sendable {
+    public var configYAML = ""
+    public var startTimeMs: Int64 = 0
+    public var lastConfigTimeMs: Int64 = 0
+    public var reloadConfigSuccess = true
+    public var storageRetention = ""
+    public var flags: [String: String] = [:]
+
+    public init() {}
+}
+
 /// What the HTTP routes need from the running system.
 public struct ServerContext: Sendable {
     /// The store once its WAL is replayed; nil before (data endpoints answer 503 until then).
@@ -15,12 +27,14 @@ public struct ServerContext: Sendable {
     /// Reloads the config; the error text when the new config is rejected.
     public let reload: @Sendable () async -> String?
     public let now: @Sendable () -> Int64
+    public let status: @Sendable () -> ServerStatus
 
     public init(
         storage: @escaping @Sendable () -> Storage?, metrics: @escaping @Sendable () -> SelfMetrics?, scrapePools: @escaping @Sendable () -> [ScrapePool],
         externalLabels: @escaping @Sendable () -> [String: String], reload: @escaping @Sendable () async -> String?,
-        now: @escaping @Sendable () -> Int64
+        now: @escaping @Sendable () -> Int64, status: @escaping @Sendable () -> ServerStatus = { ServerStatus() }
     ) {
+        self.status = status
         self.storage = storage
         self.metrics = metrics
         self.scrapePools = scrapePools
@@ -70,12 +84,22 @@ public enum ServerRoutes {
                 try await query(request, context) { form, engine in MetadataAPI.series(form, engine.querier) }
             }
         }
+        router.get("/api/v1/metadata") { request, _ in
+            let a = MetadataAPI.metadata(FormValues(request.uri.query), context.scrapePools())
+            return json(a.body, status: a.status)
+        }
         router.get("/api/v1/label/:name/values") { request, ctx in
             let name = ctx.parameters.get("name") ?? ""
             return try await query(request, context) { form, engine in MetadataAPI.labelValues(name, form, engine.querier) }
         }
-        router.get("/api/v1/status/buildinfo") { _, _ in
-            json(#"{"status":"success","data":{"version":"2.42.0","revision":"scalewatch","branch":"main","buildUser":"scalewatch","buildDate":"20261129-00:00:00","goVersion":"swift6.3"}}"#)
+        StatusAPI.add(to: router, context)
+        for method in [HTTPRequest.Method.get, .post] {
+            router.on("/api/v1/format_query", method: method) { request, _ in
+                try await answer(request) { form in StatusAPI.formatQuery(form) }
+            }
+            router.on("/api/v1/parse_query", method: method) { request, _ in
+                try await answer(request) { form in StatusAPI.parseQuery(form) }
+            }
         }
         router.get("/api/v1/targets") { request, _ in
             let form = FormValues(request.uri.query)
@@ -87,18 +111,22 @@ public enum ServerRoutes {
 
     static func query(_ request: Request, _ context: ServerContext, _ answer: (FormValues, Engine) -> QueryAPI.Answer) async throws -> Response {
         guard let storage = context.storage() else { return text(.serviceUnavailable, "Service Unavailable\n") }
+        return try await Self.answer(request) { form in answer(form, Engine(querier: storage.querier())) }
+    }
+
+    /// The request's form (query string, and a POSTed form body) answered as JSON.
+    static func answer(_ request: Request, _ answer: (FormValues) -> QueryAPI.Answer) async throws -> Response {
         var form = FormValues(request.uri.query)
         if request.method == .post, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
             var request = request
             form.merge(FormValues(String(buffer: try await request.collectBody(upTo: 1 << 20))))
         }
-        let a = answer(form, Engine(querier: storage.querier()))
-        return Response(status: HTTPResponse.Status(code: a.status), headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(string: a.body)))
+        let a = answer(form)
+        return json(a.body, status: a.status)
     }
 
-    static func json(_ body: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    static func json(_ body: String, status: Int = 200) -> Response {
+        Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     static func federate(_ request: Request, _ context: ServerContext) async throws -> Response {

@@ -28,6 +28,10 @@ public struct LabelMatcher: Sendable, CustomStringConvertible {
         LabelMatcher(name: name, kind: .equal, value: value, regex: nil)
     }
 
+    public static func notEqual(_ name: String, _ value: String) -> LabelMatcher {
+        LabelMatcher(name: name, kind: .notEqual, value: value, regex: nil)
+    }
+
     /// `l=~".*"`: true for every value, including an absent label.
     var matchesEverything: Bool {
         guard kind == .regexMatch, case .any = regex?.strategy else { return false }

@@ -23,7 +23,7 @@ extension Context {
             guard case .string(let label)? = parameter else { throw EvaluationError("count_values requires a string parameter") }
             samples = input.map { s in
                 var l = s.labels
-                l[label] = formatValue(s.value)
+                l[label] = GoFloat.format(s.value)
                 return VectorSample(labels: l, value: s.value)
             }
             if without { grouping.removeAll { $0 == label } } else { grouping.append(label) }
@@ -165,13 +165,5 @@ extension Context {
         let upper = min(sorted.count - 1, lower + 1)
         let weight = rank - rank.rounded(.down)
         return sorted[lower] * (1 - weight) + sorted[upper] * weight
-    }
-
-    /// Go's `strconv.FormatFloat(v, 'f', -1, 64)` as count_values prints values.
-    func formatValue(_ v: Double) -> String {
-        if v.isNaN { return "NaN" }
-        if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
-        if v == v.rounded(), abs(v) < 9e18 { return String(Int64(v)) }
-        return "\(v)"
     }
 }

@@ -8,6 +8,8 @@ public struct Engine: Sendable {
     /// Drop metric names only from the final result (Prometheus's `promql-delayed-name-removal`,
     /// on in its test engine, off by default in its server).
     public var delayedNameRemoval = false
+    /// Samples held, timeout and cancellation.
+    public var limits = QueryLimits()
 
     public init(querier: HeadQuerier) { self.querier = querier }
 
@@ -18,7 +20,7 @@ public struct Engine: Sendable {
 
     /// The value of a parsed expression at `timeMs`.
     public func instant(_ expr: Expr, atMs timeMs: Int64) throws -> Value {
-        var ctx = Context(engine: self, start: timeMs, end: timeMs, step: 0)
+        var ctx = Context(engine: self, start: timeMs, end: timeMs, step: 0, budget: QueryBudget(limits))
         return try ctx.eval(expr, at: timeMs).finishingNames()
     }
 
@@ -30,10 +32,12 @@ public struct Engine: Sendable {
     /// A parsed expression at every step from `startMs` to `endMs`, series sorted by labels as
     /// Prometheus returns them.
     public func range(_ expr: Expr, startMs: Int64, endMs: Int64, stepMs: Int64) throws -> Value {
-        var ctx = Context(engine: self, start: startMs, end: endMs, step: stepMs)
+        var ctx = Context(engine: self, start: startMs, end: endMs, step: stepMs, budget: QueryBudget(limits))
         var steps = StepSeries()
         var t = startMs
         while t <= endMs {
+            // What is held: the result so far, plus what this step loads.
+            ctx.budget.held = steps.points
             let value = try ctx.eval(expr, at: t)
             if case .string = value { throw EvaluationError("range queries are not allowed on string expressions") }
             if case .matrix = value {
@@ -54,14 +58,15 @@ struct Context {
     let start: Int64
     let end: Int64
     let step: Int64
+    let budget: QueryBudget
 
     mutating func eval(_ expr: Expr, at t: Int64) throws -> Value {
         switch expr {
         case .number(let v): return .scalar(v)
         case .string(let s): return .string(s)
         case .paren(let e): return try eval(e, at: t)
-        case .vectorSelector(let vs): return .vector(selectInstant(vs, at: t))
-        case .matrixSelector(let vs, let range): return .matrix(selectRange(vs, rangeMs: range, at: t))
+        case .vectorSelector(let vs): return .vector(try selectInstant(vs, at: t))
+        case .matrixSelector(let vs, let range): return .matrix(try selectRange(vs, rangeMs: range, at: t))
         case .subquery(let inner, let range, let step, let m):
             return .matrix(try subquery(inner, rangeMs: range, stepMs: step, modifiers: m, at: t))
         case .unary(_, let e):
@@ -93,9 +98,11 @@ struct Context {
         return base - m.offsetMs
     }
 
-    func selectInstant(_ vs: VectorSelector, at t: Int64) -> [VectorSample] {
+    func selectInstant(_ vs: VectorSelector, at t: Int64) throws -> [VectorSample] {
+        try budget.check()
         let ts = evaluationTime(vs.modifiers, t)
         var out: [VectorSample] = []
+        defer { budget.held += out.count }
         for s in engine.querier.select(vs.matchers, minTime: ts - engine.lookbackMs + 1, maxTime: ts) {
             guard let last = s.samples().last(where: { $0.t <= ts && $0.t > ts - engine.lookbackMs }) else { continue }
             if StalenessMarker.isStale(last.v) { continue }
@@ -104,11 +111,13 @@ struct Context {
         return out
     }
 
-    func selectRange(_ vs: VectorSelector, rangeMs: Int64, at t: Int64) -> [RangeSeries] {
+    func selectRange(_ vs: VectorSelector, rangeMs: Int64, at t: Int64) throws -> [RangeSeries] {
+        try budget.check()
         let ts = evaluationTime(vs.modifiers, t)
         var out: [RangeSeries] = []
         for s in engine.querier.select(vs.matchers, minTime: ts - rangeMs + 1, maxTime: ts) {
             let points = s.samples().filter { $0.t > ts - rangeMs && $0.t <= ts && !StalenessMarker.isStale($0.v) }
+            try budget.load(points.count)
             if !points.isEmpty { out.append(RangeSeries(labels: Self.dictionary(s.labels), points: points)) }
         }
         return out
@@ -123,6 +132,7 @@ struct Context {
         var steps = StepSeries()
         var st = first
         while st <= ts {
+            try budget.check()
             let value = try eval(inner, at: st)
             switch value {
             case .vector, .scalar: steps.add(value, at: st)
@@ -145,6 +155,8 @@ struct Context {
 struct StepSeries {
     private var byKey: [String: Int] = [:]
     private(set) var series: [RangeSeries] = []
+    /// Points collected so far.
+    private(set) var points = 0
 
     mutating func add(_ value: Value, at t: Int64) {
         switch value {
@@ -155,6 +167,7 @@ struct StepSeries {
     }
 
     private mutating func append(_ labels: [String: String], _ v: Double, _ t: Int64, dropName: Bool) {
+        points += 1
         let key = dropName ? labels.signature + "\u{3}" : labels.signature
         if let i = byKey[key] {
             series[i].points.append((t, v))

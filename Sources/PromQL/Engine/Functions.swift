@@ -197,7 +197,7 @@ extension Context {
         let end: Int64
         switch arg {
         case .matrixSelector(let vs, let range):
-            series = selectRange(vs, rangeMs: range, at: t)
+            series = try selectRange(vs, rangeMs: range, at: t)
             rangeMs = range
             end = evaluationTime(vs.modifiers, t)
         case .subquery(let inner, let range, let step, let modifiers):

@@ -15,6 +15,8 @@ public struct ScalewatchConfig: Sendable, Equatable {
     public var storage = StorageSection()
     public var web = WebSection()
     public var remoteWrite: [RemoteWriteConfig] = []
+    /// The text the config was read from (`/api/v1/status/config`).
+    public var sourceText = ""
 
     public init() {}
 
@@ -27,6 +29,7 @@ public struct ScalewatchConfig: Sendable, Equatable {
         let doc = ConfigDocument(file: file, text: text)
         let root = doc.rootNode
         self.init(reading: root)
+        sourceText = text
         try doc.check()
     }
 

@@ -35,6 +35,9 @@ public final class ScrapeLoop: Sendable {
         state = Mutex(LoopState(ingester: ExpositionIngester(targetLabels: target.labels, rules: ScrapeRules(config))))
     }
 
+    /// TYPE, HELP and UNIT per family, as the target last exposed them.
+    public var metadata: [String: TargetMetadata.Entry] { state.withLock { $0.ingester.metadata.families } }
+
     /// Bytes of this target's series cache.
     public var cacheBytes: Int { state.withLock { $0.ingester.cache.memoryBytes } }
 
