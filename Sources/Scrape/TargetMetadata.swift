@@ -9,6 +9,12 @@ public struct TargetMetadata: Sendable {
         public var type = "unknown"
         public var help = ""
         public var unit = ""
+
+        public init(type: String = "unknown", help: String = "", unit: String = "") {
+            self.type = type
+            self.help = help
+            self.unit = unit
+        }
     }
 
     public private(set) var families: [String: Entry] = [:]

@@ -124,3 +124,38 @@ import TestSupport
         }
     }
 }
+
+@Suite struct ExprFormattingTests {
+    /// Printing a parsed query and parsing the print gives the same print, for every conformance query.
+    @Test func printingRoundTrips() throws {
+        var checked = 0
+        for file in ConformanceTests.files {
+            let text = try String(contentsOf: Fixtures.sharedDirectory.appendingPathComponent("promqltest/\(file)"), encoding: .utf8)
+            for line in text.split(separator: "\n") where line.hasPrefix("eval") {
+                guard let c = EvalCase(header: String(line), lines: []), let expr = try? Parser.parse(c.query) else { continue }
+                let printed = expr.description
+                let reparsed = try Parser.parse(printed)
+                #expect(reparsed.description == printed, "\(c.query) → \(printed) → \(reparsed.description)")
+                checked += 1
+            }
+        }
+        #expect(checked > 1_000)
+    }
+
+    @Test func printsAsPrometheus() throws {
+        let cases = [
+            "sum without(a,b)(x)": "sum without (a, b) (x)",
+            "topk(3,x)by(job)": "topk by (job) (3, x)",
+            "x offset -1h30m @ 100": "x @ 100.000 offset -1h30m",
+            "rate(x[1d]) / ignoring(a) group_right y": "rate(x[1d]) / ignoring (a) group_right () y",
+            "{__name__=\"x\",a!~\"b\\\\n\"}[90s:15s]": "{__name__=\"x\", a!~\"b\\\\n\"}[1m30s:15s]",
+            "1e3 + 0x10 - Inf": "1000 + 16 - +Inf",
+            "a and on() b": "a and on () b",
+            "x[2w]": "x[2w]",
+        ]
+        for (query, expected) in cases {
+            let printed = try Parser.parse(query).description
+            #expect(printed == expected, "\(query) printed as \(printed)")
+        }
+    }
+}

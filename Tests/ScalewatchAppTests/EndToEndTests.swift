@@ -83,6 +83,35 @@ import TestSupport
         let targets = try await Self.get("\(url)/api/v1/targets").body
         #expect(targets.contains("\"health\":\"up\"") && targets.contains("\"scrapePool\":\"kueue\""))
 
+        // Metadata from the scraped TYPE and HELP lines, the status endpoints, and `scalewatch query`.
+        let metadata = try await Self.get("\(url)/api/v1/metadata?metric=kueue_pending_workloads").body
+        #expect(metadata.hasPrefix(#"{"status":"success","data":{"kueue_pending_workloads":[{"type":"gauge","help":"The number of pending workloads"#)
+                && metadata.hasSuffix(#","unit":""}]}}"#), "\(metadata)")
+        #expect(try await Self.get("\(url)/api/v1/status/config").body.contains("job_name: kueue"))
+        #expect(try await Self.get("\(url)/api/v1/status/runtimeinfo").body.contains(#""reloadConfigSuccess":true"#))
+        #expect(try await Self.get("\(url)/api/v1/status/flags").body.contains(#""query.timeout":"2m""#))
+        let host = String(simURL.dropFirst(7))
+        let instant = try ChildProcess(scalewatchExecutable, ["query", "instant", url, #"up{job="kueue"}"#])
+        #expect(await instant.exitStatus(within: 20) == 0)
+        #expect(instant.output.contains { $0.hasPrefix(#"up{instance="\#(host)", job="kueue"} => 1 @["#) }, "\(instant.output)")
+        // A whole second just after now: scraping may have begun less than a second ago.
+        let now = Date().timeIntervalSince1970 + 1
+        let range = try ChildProcess(scalewatchExecutable, ["query", "range", url, #"sum(up{job="kueue"})"#,
+                                                            "--start", String(Int(now) - 4), "--end", String(Int(now)), "--step", "2s"])
+        #expect(await range.exitStatus(within: 20) == 0)
+        // Scraping began a few seconds ago: at least the last step has a point, at the end time.
+        #expect(range.output.first == "{} =>" && range.output.dropFirst().allSatisfy { $0.hasPrefix("1 @[") }
+                && range.output.last == "1 @[\(Int(now))]", "\(range.output)")
+        let series = try ChildProcess(scalewatchExecutable, ["query", "series", url, "--match", #"up{job="vllm"}"#])
+        #expect(await series.exitStatus(within: 20) == 0)
+        #expect(series.output == [#"{__name__="up", instance="\#(host)", job="vllm"}"#], "\(series.output)")
+        let labels = try ChildProcess(scalewatchExecutable, ["query", "labels", url, "job"])
+        #expect(await labels.exitStatus(within: 20) == 0)
+        #expect(labels.output == ["kueue", "vllm"], "\(labels.output)")
+        let bad = try ChildProcess(scalewatchExecutable, ["query", "instant", url, "sum(up"])
+        #expect(await bad.exitStatus(within: 20) != 0)
+        #expect(bad.output.contains { $0.contains("bad_data") && $0.contains("1:7") }, "\(bad.output)")
+
         // The real Prometheus 2.42 federates from Scalewatch.
         let promPort = freeLoopbackPort()
         let promConfig = dir.path + "/prometheus.yml"

@@ -46,6 +46,16 @@ public final class ChildProcess: @unchecked Sendable {
         return nil
     }
 
+    /// Waits for the program to exit on its own; its status, or nil if it still runs after `seconds`.
+    public func exitStatus(within seconds: Double) async -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { return nil }
+        // Let the pipe deliver the last lines.
+        try? await Task.sleep(for: .milliseconds(200))
+        return process.terminationStatus
+    }
+
     public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
     /// SIGTERM, then the exit status (SIGKILL after 10 s if it hangs).

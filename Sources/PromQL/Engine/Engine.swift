@@ -102,12 +102,12 @@ struct Context {
         try budget.check()
         let ts = evaluationTime(vs.modifiers, t)
         var out: [VectorSample] = []
-        defer { budget.held += out.count }
         for s in engine.querier.select(vs.matchers, minTime: ts - engine.lookbackMs + 1, maxTime: ts) {
             guard let last = s.samples().last(where: { $0.t <= ts && $0.t > ts - engine.lookbackMs }) else { continue }
             if StalenessMarker.isStale(last.v) { continue }
             out.append(VectorSample(labels: Self.dictionary(s.labels), value: last.v))
         }
+        try budget.load(out.count)
         return out
     }
 
