@@ -20,6 +20,7 @@ let package = Package(
                 .product(name: "TSDB", package: "scalewatch"),
                 .product(name: "Scrape", package: "scalewatch"),
                 .product(name: "Remote", package: "scalewatch"),
+                .product(name: "PromQL", package: "scalewatch"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Benchmarks/ScalewatchBenchmarks",

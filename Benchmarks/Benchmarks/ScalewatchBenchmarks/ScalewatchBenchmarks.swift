@@ -41,6 +41,7 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(3),
         maxIterations: 1000
     )
+    queryBenchmarks()
 
     Benchmark("parse: the three fixtures") { benchmark in
         let clock = ContinuousClock()

@@ -33,6 +33,10 @@ public struct Engine: Sendable {
     /// Prometheus returns them.
     public func range(_ expr: Expr, startMs: Int64, endMs: Int64, stepMs: Int64) throws -> Value {
         var ctx = Context(engine: self, start: startMs, end: endMs, step: stepMs, budget: QueryBudget(limits))
+        if let series = try ctx.seriesMajor(expr) {
+            guard case .matrix(let finished) = try Value.matrix(series).finishingNames() else { return .matrix([]) }
+            return .matrix(StepSeries.sortedMerged(finished))
+        }
         var steps = StepSeries()
         var t = startMs
         while t <= endMs {
@@ -47,7 +51,7 @@ public struct Engine: Sendable {
             t += stepMs
         }
         guard case .matrix(let series) = try Value.matrix(steps.series).finishingNames() else { return .matrix([]) }
-        return .matrix(series.sorted { SortOrder.compare($0.labels, $1.labels) < 0 })
+        return .matrix(StepSeries.sortedMerged(series))
     }
 }
 
@@ -59,6 +63,7 @@ struct Context {
     let end: Int64
     let step: Int64
     let budget: QueryBudget
+    let cache = SelectionCache()
 
     mutating func eval(_ expr: Expr, at t: Int64) throws -> Value {
         switch expr {
@@ -98,27 +103,40 @@ struct Context {
         return base - m.offsetMs
     }
 
-    func selectInstant(_ vs: VectorSelector, at t: Int64) throws -> [VectorSample] {
+    /// The selector's series with samples in `(ts - window, ts]`, from the query's cache.
+    func cached(_ vs: VectorSelector, window: Int64, at ts: Int64) throws -> [CachedSeries] {
         try budget.check()
+        return try cache.series(vs.matchers, minT: ts - window + 1, maxT: ts, through: evaluationTime(vs.modifiers, end),
+                                querier: engine.querier, budget: budget)
+    }
+
+    /// Each series' latest sample within the lookback, unless it is a staleness marker.
+    func selectInstant(_ vs: VectorSelector, at t: Int64) throws -> [VectorSample] {
         let ts = evaluationTime(vs.modifiers, t)
+        let selected = try cached(vs, window: engine.lookbackMs, at: ts)
         var out: [VectorSample] = []
-        for s in engine.querier.select(vs.matchers, minTime: ts - engine.lookbackMs + 1, maxTime: ts) {
-            guard let last = s.samples().last(where: { $0.t <= ts && $0.t > ts - engine.lookbackMs }) else { continue }
-            if StalenessMarker.isStale(last.v) { continue }
-            out.append(VectorSample(labels: Self.dictionary(s.labels), value: last.v))
+        out.reserveCapacity(selected.count)
+        for s in selected {
+            let i = s.index(after: ts) - 1
+            guard i >= 0, s.t[i] > ts - engine.lookbackMs, !StalenessMarker.isStale(s.v[i]) else { continue }
+            out.append(VectorSample(labels: s.labels, value: s.v[i], ref: s.ref))
         }
         try budget.load(out.count)
         return out
     }
 
+    /// Each series' samples in the left-open window `(ts - range, ts]`, staleness markers left out.
     func selectRange(_ vs: VectorSelector, rangeMs: Int64, at t: Int64) throws -> [RangeSeries] {
-        try budget.check()
         let ts = evaluationTime(vs.modifiers, t)
         var out: [RangeSeries] = []
-        for s in engine.querier.select(vs.matchers, minTime: ts - rangeMs + 1, maxTime: ts) {
-            let points = s.samples().filter { $0.t > ts - rangeMs && $0.t <= ts && !StalenessMarker.isStale($0.v) }
+        for s in try cached(vs, window: rangeMs, at: ts) {
+            let hi = s.index(after: ts), lo = s.index(after: ts - rangeMs, slot: 1)
+            guard lo < hi else { continue }
+            var points: [(t: Int64, v: Double)] = []
+            points.reserveCapacity(hi - lo)
+            for k in lo..<hi where !StalenessMarker.isStale(s.v[k]) { points.append((s.t[k], s.v[k])) }
             try budget.load(points.count)
-            if !points.isEmpty { out.append(RangeSeries(labels: Self.dictionary(s.labels), points: points)) }
+            if !points.isEmpty { out.append(RangeSeries(labels: s.labels, points: points)) }
         }
         return out
     }
@@ -142,38 +160,60 @@ struct Context {
         }
         return steps.series
     }
-
-    static func dictionary(_ labels: Labels) -> [String: String] {
-        var d: [String: String] = [:]
-        for l in labels.pairs { d[l.name] = l.value }
-        return d
-    }
 }
 
 /// Collects step-by-step results into one series per label set, in order of first appearance
 /// (a scalar becomes one series without labels): the shape of range queries and subqueries.
 struct StepSeries {
-    private var byKey: [String: Int] = [:]
+    /// A sample's series: its stored number when its labels are a stored series' own (with or
+    /// without the name), else its label set.
+    private enum Key: Hashable {
+        case ref(SeriesRef, withoutName: Bool, dropName: Bool)
+        case labels([String: String], dropName: Bool)
+    }
+
+    private var byKey: [Key: Int] = [:]
     private(set) var series: [RangeSeries] = []
     /// Points collected so far.
     private(set) var points = 0
 
     mutating func add(_ value: Value, at t: Int64) {
         switch value {
-        case .scalar(let v): append([:], v, t, dropName: false)
-        case .vector(let samples): for s in samples { append(s.labels, s.value, t, dropName: s.dropName) }
+        case .scalar(let v): append(.labels([:], dropName: false), [:], v, t, dropName: false)
+        case .vector(let samples):
+            for s in samples {
+                let key = s.ref.map { Key.ref($0, withoutName: s.withoutName, dropName: s.dropName) } ?? .labels(s.labels, dropName: s.dropName)
+                append(key, s.labels, s.value, t, dropName: s.dropName)
+            }
         default: break
         }
     }
 
-    private mutating func append(_ labels: [String: String], _ v: Double, _ t: Int64, dropName: Bool) {
+    private mutating func append(_ key: Key, _ labels: @autoclosure () -> [String: String], _ v: Double, _ t: Int64, dropName: Bool) {
         points += 1
-        let key = dropName ? labels.signature + "\u{3}" : labels.signature
         if let i = byKey[key] {
             series[i].points.append((t, v))
         } else {
             byKey[key] = series.count
-            series.append(RangeSeries(labels: labels, points: [(t, v)], dropName: dropName))
+            series.append(RangeSeries(labels: labels(), points: [(t, v)], dropName: dropName))
         }
+    }
+
+    /// The series in Prometheus's order (by label set), any two with the same labels (one found by
+    /// number, one by labels) merged.
+    static func sortedMerged(_ series: [RangeSeries]) -> [RangeSeries] {
+        let keyed = series.map { s in (key: s.labels.sorted { $0.key < $1.key }.map { [$0.key, $0.value] }, series: s) }
+            .sorted { a, b in a.key.lexicographicallyPrecedes(b.key) { $0.lexicographicallyPrecedes($1) } }
+        var out: [RangeSeries] = []
+        var previous: [[String]]? = nil
+        for (key, s) in keyed {
+            if key == previous {
+                out[out.count - 1].points = (out[out.count - 1].points + s.points).sorted { $0.t < $1.t }
+            } else {
+                out.append(s)
+            }
+            previous = key
+        }
+        return out
     }
 }

@@ -191,61 +191,44 @@ extension Context {
     }
 
     /// Prometheus's `extrapolatedRate`: the change over the window, extrapolated to its edges.
+    /// A selector's window is read straight from the query's decoded columns.
     mutating func extrapolated(_ arg: Expr, at t: Int64, counter: Bool, rate: Bool) throws -> [VectorSample] {
-        let series: [RangeSeries]
-        let rangeMs: Int64
-        let end: Int64
         switch arg {
         case .matrixSelector(let vs, let range):
-            series = try selectRange(vs, rangeMs: range, at: t)
-            rangeMs = range
-            end = evaluationTime(vs.modifiers, t)
+            let end = evaluationTime(vs.modifiers, t)
+            var out: [VectorSample] = []
+            for s in try cached(vs, window: range, at: end) {
+                let hi = s.index(after: end), lo = s.index(after: end - range, slot: 1)
+                var window = ExtrapolationWindow()
+                for k in lo..<hi where !StalenessMarker.isStale(s.v[k]) { window.add(s.t[k], s.v[k], counter: counter) }
+                try budget.load(window.count)
+                if let v = window.value(start: end - range, end: end, counter: counter, rate: rate) { out.append(droppingName(s, v)) }
+            }
+            return out
         case .subquery(let inner, let range, let step, let modifiers):
-            series = try subquery(inner, rangeMs: range, stepMs: step, modifiers: modifiers, at: t)
-            rangeMs = range
-            end = evaluationTime(modifiers, t)
+            let end = evaluationTime(modifiers, t)
+            return try subquery(inner, rangeMs: range, stepMs: step, modifiers: modifiers, at: t).compactMap { s in
+                var window = ExtrapolationWindow()
+                for p in s.points { window.add(p.t, p.v, counter: counter) }
+                return window.value(start: end - range, end: end, counter: counter, rate: rate).map { droppingName(s.labels, $0) }
+            }
         case .paren(let inner):
             return try extrapolated(inner, at: t, counter: counter, rate: rate)
         default:
             throw EvaluationError("expected a range vector")
-        }
-        let start = end - rangeMs
-        return series.compactMap { s in
-            let points = s.points
-            guard points.count >= 2 else { return nil }
-            var result = points[points.count - 1].v - points[0].v
-            if counter {
-                var previous = points[0].v
-                for p in points.dropFirst() {
-                    if p.v < previous { result += previous }
-                    previous = p.v
-                }
-            }
-            let firstT = points[0].t, lastT = points[points.count - 1].t
-            var toStart = Double(firstT - start) / 1000
-            var toEnd = Double(end - lastT) / 1000
-            let sampled = Double(lastT - firstT) / 1000
-            let average = sampled / Double(points.count - 1)
-            let threshold = average * 1.1
-            if toStart >= threshold { toStart = average / 2 }
-            if counter && result > 0 && points[0].v >= 0 {
-                let toZero = sampled * (points[0].v / result)
-                if toZero < toStart { toStart = toZero }
-            }
-            if toEnd >= threshold { toEnd = average / 2 }
-            var factor = (sampled + toStart + toEnd) / sampled
-            if rate { factor /= Double(rangeMs) / 1000 }
-            return droppingName(s.labels, result * factor)
         }
     }
 
     mutating func timestamps(_ arg: Expr, at t: Int64) throws -> [VectorSample] {
         if case .vectorSelector(let vs) = arg {
             let ts = evaluationTime(vs.modifiers, t)
-            return engine.querier.select(vs.matchers, minTime: ts - engine.lookbackMs + 1, maxTime: ts).compactMap { s in
-                guard let last = s.samples().last(where: { $0.t <= ts && $0.t > ts - engine.lookbackMs }), !StalenessMarker.isStale(last.v) else { return nil }
-                return droppingName(Self.dictionary(s.labels), Double(last.t) / 1000)
+            var out: [VectorSample] = []
+            for s in try cached(vs, window: engine.lookbackMs, at: ts) {
+                let i = s.index(after: ts) - 1
+                guard i >= 0, s.t[i] > ts - engine.lookbackMs, !StalenessMarker.isStale(s.v[i]) else { continue }
+                out.append(droppingName(s, Double(s.t[i]) / 1000))
             }
+            return out
         }
         guard case .vector(let v) = try eval(arg, at: t) else { throw EvaluationError("timestamp: expected an instant vector") }
         return try unique(v.map { droppingName($0.labels, Double(t) / 1000) })

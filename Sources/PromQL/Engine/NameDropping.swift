@@ -9,6 +9,14 @@ extension Context {
             : VectorSample(labels: labels.droppingName, value: value)
     }
 
+    /// A name-dropping result computed from a cached series: its labels without the name are
+    /// already built, and the sample keeps the series' number.
+    func droppingName(_ s: CachedSeries, _ value: Double) -> VectorSample {
+        engine.delayedNameRemoval
+            ? VectorSample(labels: s.labels, value: value, ref: s.ref, dropName: true)
+            : VectorSample(labels: s.labelsWithoutName, value: value, ref: s.ref, withoutName: true)
+    }
+
     /// `v`, refused when two of its samples share a label set once names are dropped (checked at
     /// the end instead when removal is delayed).
     func unique(_ v: [VectorSample]) throws -> [VectorSample] {

@@ -20,7 +20,10 @@ final class QueryBudget {
     let maxSamples: Int
     let deadline: ContinuousClock.Instant?
     let isCancelled: @Sendable () -> Bool
+    /// Samples held for one step: what it selected, and the result so far.
     var held = 0
+    /// Samples held for the whole query: the decoded selections.
+    var loaded = 0
 
     init(_ limits: QueryLimits) {
         maxSamples = limits.maxSamples
@@ -30,7 +33,12 @@ final class QueryBudget {
 
     func load(_ count: Int) throws(QueryStop) {
         held += count
-        if held > maxSamples { throw .tooManySamples(limit: maxSamples) }
+        if held + loaded > maxSamples { throw .tooManySamples(limit: maxSamples) }
+    }
+
+    func keep(_ count: Int) throws(QueryStop) {
+        loaded += count
+        if held + loaded > maxSamples { throw .tooManySamples(limit: maxSamples) }
     }
 
     func check() throws(QueryStop) {

@@ -3,13 +3,25 @@ import TSDB
 /// One element of an instant vector: a label set and a float value. `dropName` marks a metric
 /// name that Prometheus's delayed name removal drops only when the query's result is final.
 public struct VectorSample: Sendable {
-    public var labels: [String: String]
+    public private(set) var labels: [String: String]
     public var value: Double
     public var dropName = false
+    /// The stored series whose labels these are, unchanged (the name dropped when `withoutName`):
+    /// lets a range query collect steps by number instead of hashing label sets.
+    var ref: SeriesRef? = nil
+    var withoutName = false
 
     public init(labels: [String: String], value: Double, dropName: Bool = false) {
         self.labels = labels
         self.value = value
+        self.dropName = dropName
+    }
+
+    init(labels: [String: String], value: Double, ref: SeriesRef, withoutName: Bool = false, dropName: Bool = false) {
+        self.labels = labels
+        self.value = value
+        self.ref = ref
+        self.withoutName = withoutName
         self.dropName = dropName
     }
 }
