@@ -44,3 +44,16 @@ public struct VectorMatching: Sendable, Equatable {
         self.include = include
     }
 }
+
+extension Expr {
+    /// Whether any of the named functions is called anywhere in the expression.
+    public func calls(_ names: Set<String>) -> Bool {
+        switch self {
+        case .number, .string, .vectorSelector, .matrixSelector: return false
+        case .subquery(let inner, _, _, _), .unary(_, let inner), .paren(let inner): return inner.calls(names)
+        case .call(let name, let args): return names.contains(name) || args.contains { $0.calls(names) }
+        case .aggregate(_, let inner, let p, _, _): return inner.calls(names) || (p?.calls(names) ?? false)
+        case .binary(_, let l, let r, _, _): return l.calls(names) || r.calls(names)
+        }
+    }
+}

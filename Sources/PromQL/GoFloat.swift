@@ -1,5 +1,15 @@
 /// Go's float formatting where Prometheus's output depends on it.
 public enum GoFloat {
+    /// Go's `%g`: shortest representation, an exponent from 1e21 or below 1e-4.
+    public static func formatG(_ v: Double) -> String {
+        if v.isNaN { return "NaN" }
+        if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
+        let magnitude = abs(v)
+        // Both write exponents as `1e-05` and `1e+21`.
+        if magnitude != 0 && (magnitude < 1e-4 || magnitude >= 1e21) { return "\(v)" }
+        return format(v)
+    }
+
     /// Go's `strconv.FormatFloat(v, 'f', -1, 64)`: shortest round-trip digits, never an exponent.
     public static func format(_ v: Double) -> String {
         if v.isNaN { return "NaN" }

@@ -25,7 +25,7 @@ public enum QueryAPI {
         } else {
             time = nowMs
         }
-        return evaluate(query, form, engine, at: time) { try $0.instant(query, atMs: time) }
+        return evaluate(query, form, engine, at: time) { try $0.instantResult(Parser.parse(query), atMs: time) }
     }
 
     public static func range(_ form: FormValues, engine: Engine) -> Answer {
@@ -38,12 +38,12 @@ public enum QueryAPI {
         if (end - start) / step > 11_000 {
             return error(400, "bad_data", "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
-        return evaluate(query, form, engine, at: end) { try $0.range(query, startMs: start, endMs: end, stepMs: step) }
+        return evaluate(query, form, engine, at: end) { try $0.rangeResult(Parser.parse(query), startMs: start, endMs: end, stepMs: step) }
     }
 
     /// Runs a query under the request's `timeout` (at most the engine's) and maps failures to
     /// Prometheus's codes: 400 bad_data, 422 execution, 503 timeout or canceled.
-    static func evaluate(_ query: String, _ form: FormValues, _ engine: Engine, at t: Int64, _ run: (Engine) throws -> Value) -> Answer {
+    static func evaluate(_ query: String, _ form: FormValues, _ engine: Engine, at t: Int64, _ run: (Engine) throws -> QueryResult) -> Answer {
         var engine = engine
         if let text = form.first("timeout") {
             guard let ms = parseDuration(text), ms > 0 else {
@@ -54,7 +54,8 @@ public enum QueryAPI {
         }
         engine.limits.isCancelled = { Task.isCancelled }
         do {
-            return Answer(status: 200, body: success(try run(engine), at: t))
+            let result = try run(engine)
+            return Answer(status: 200, body: success(result.value, at: t, warnings: result.warnings, infos: result.infos))
         } catch let e as PromQLError {
             return error(400, "bad_data", "invalid parameter \"query\": \(e.describe(in: query))")
         } catch QueryStop.timeout {
@@ -70,7 +71,8 @@ public enum QueryAPI {
         Answer(status: status, body: #"{"status":"error","errorType":"\#(type)","error":\#(jsonString(message))}"#)
     }
 
-    static func success(_ value: Value, at t: Int64) -> String {
+    /// `warnings` and `infos` appear only when there are some, as Prometheus omits them.
+    static func success(_ value: Value, at t: Int64, warnings: [String] = [], infos: [String] = []) -> String {
         let (type, result): (String, String)
         switch value {
         case .scalar(let v): (type, result) = ("scalar", "[\(seconds(t)),\"\(formatValue(v))\"]")
@@ -84,7 +86,10 @@ public enum QueryAPI {
                 #"{"metric":\#(metric(s.labels)),"values":["# + s.points.map { "[\(seconds($0.t)),\"\(formatValue($0.v))\"]" }.joined(separator: ",") + "]}"
             }.joined(separator: ",") + "]"
         }
-        return #"{"status":"success","data":{"resultType":"\#(type)","result":\#(result)}}"#
+        var annotations = ""
+        if !warnings.isEmpty { annotations += #","warnings":["# + warnings.map(jsonString).joined(separator: ",") + "]" }
+        if !infos.isEmpty { annotations += #","infos":["# + infos.map(jsonString).joined(separator: ",") + "]" }
+        return #"{"status":"success","data":{"resultType":"\#(type)","result":\#(result)}\#(annotations)}"#
     }
 
     static func metric(_ labels: [String: String]) -> String {

@@ -79,6 +79,11 @@ import TSDB
                 #expect(body == #"{"status":"error","errorType":"timeout","error":"query timed out in query execution"}"#)
             }
             try await Self.body(client, "/api/v1/query?query=x&timeout=soon") { code, _ in #expect(code == 400) }
+            // Annotations ride along with the data, as Prometheus 3 sends them.
+            try await Self.body(client, "/api/v1/query?query=quantile(2%2C%20x)%20%2B%20rate(x%5B10m%5D)&time=900") { code, body in
+                #expect(code == 200)
+                #expect(body.hasSuffix(#"]},"warnings":["PromQL warning: quantile value should be between 0 and 1, got 2"],"infos":["PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"x\""]}"#), "\(body)")
+            }
             // Series with samples in [700, 900] s only: the odd ones.
             try await Self.body(client, "/api/v1/label/i/values?start=700&end=900&limit=3") { _, body in
                 #expect(body == #"{"status":"success","data":["1","1001","1003"]}"#, "\(body)")

@@ -66,6 +66,7 @@ extension Context {
                 let v = Self.variance(values)
                 out.append(.init(labels: labels, value: op == "stddev" ? sqrt(v) : v))
             case "quantile":
+                annotations.checkQuantile(scalarParam ?? .nan)
                 out.append(.init(labels: labels, value: quantile(scalarParam ?? .nan, values)))
             case "topk", "bottomk", "limitk":
                 guard let k = scalarParam else { throw EvaluationError("\(op) requires a scalar parameter") }
@@ -96,6 +97,9 @@ extension Context {
     func limitRatio(_ ratio: Double, _ samples: [VectorSample]) throws -> [VectorSample] {
         guard !ratio.isNaN else { throw EvaluationError("Ratio value is NaN") }
         let r = Swift.min(1, Swift.max(-1, ratio))
+        if r != ratio {
+            annotations.warn("PromQL warning: ratio value should be between -1 and 1, got \(GoFloat.formatG(ratio)), capping to \(GoFloat.formatG(r))")
+        }
         return samples.filter { s in
             let ordinal = Double(XXHash64.labelsHash(s.labels.map { ($0.key, $0.value) })) / Double(UInt64.max)
             return r >= 0 ? ordinal < r : ordinal >= 1 + r

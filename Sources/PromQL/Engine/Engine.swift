@@ -20,8 +20,14 @@ public struct Engine: Sendable {
 
     /// The value of a parsed expression at `timeMs`.
     public func instant(_ expr: Expr, atMs timeMs: Int64) throws -> Value {
+        try instantResult(expr, atMs: timeMs).value
+    }
+
+    /// The value of a parsed expression at `timeMs`, with its warnings and infos.
+    public func instantResult(_ expr: Expr, atMs timeMs: Int64) throws -> QueryResult {
         var ctx = Context(engine: self, start: timeMs, end: timeMs, step: 0, budget: QueryBudget(limits))
-        return try ctx.eval(expr, at: timeMs).finishingNames()
+        let value = try ctx.eval(expr, at: timeMs).finishingNames()
+        return QueryResult(value: value, warnings: ctx.annotations.warnings, infos: ctx.annotations.infos)
     }
 
     /// `query` at every step from `startMs` to `endMs`, one matrix series per label set.
@@ -32,23 +38,38 @@ public struct Engine: Sendable {
     /// A parsed expression at every step from `startMs` to `endMs`, series sorted by labels as
     /// Prometheus returns them.
     public func range(_ expr: Expr, startMs: Int64, endMs: Int64, stepMs: Int64) throws -> Value {
+        try rangeResult(expr, startMs: startMs, endMs: endMs, stepMs: stepMs).value
+    }
+
+    /// A range query's matrix with its warnings and infos.
+    public func rangeResult(_ expr: Expr, startMs: Int64, endMs: Int64, stepMs: Int64) throws -> QueryResult {
         var ctx = Context(engine: self, start: startMs, end: endMs, step: stepMs, budget: QueryBudget(limits))
-        if let series = try ctx.seriesMajor(expr) {
+        let value = try ctx.evaluateRange(expr)
+        return QueryResult(value: value, warnings: ctx.annotations.warnings, infos: ctx.annotations.infos)
+    }
+}
+
+extension Context {
+    mutating func evaluateRange(_ expr: Expr) throws -> Value {
+        if expr.calls(["sort", "sort_desc", "sort_by_label", "sort_by_label_desc"]) {
+            annotations.warn("PromQL warning: sort is ineffective for range queries since results are always ordered by labels")
+        }
+        if let series = try seriesMajor(expr) {
             guard case .matrix(let finished) = try Value.matrix(series).finishingNames() else { return .matrix([]) }
             return .matrix(StepSeries.sortedMerged(finished))
         }
         var steps = StepSeries()
-        var t = startMs
-        while t <= endMs {
+        var t = start
+        while t <= end {
             // What is held: the result so far, plus what this step loads.
-            ctx.budget.held = steps.points
-            let value = try ctx.eval(expr, at: t)
+            budget.held = steps.points
+            let value = try eval(expr, at: t)
             if case .string = value { throw EvaluationError("range queries are not allowed on string expressions") }
             if case .matrix = value {
                 throw EvaluationError("invalid expression type \"range vector\" for range query, must be Scalar or instant Vector")
             }
             steps.add(value, at: t)
-            t += stepMs
+            t += step
         }
         guard case .matrix(let series) = try Value.matrix(steps.series).finishingNames() else { return .matrix([]) }
         return .matrix(StepSeries.sortedMerged(series))
@@ -64,6 +85,7 @@ struct Context {
     let step: Int64
     let budget: QueryBudget
     let cache = SelectionCache()
+    let annotations = Annotations()
 
     mutating func eval(_ expr: Expr, at t: Int64) throws -> Value {
         switch expr {

@@ -156,7 +156,9 @@ extension Context {
                 return VectorSample(labels: l, value: s.value, dropName: s.dropName && dst != "__name__")
             }))
         case "histogram_quantile":
-            return .vector(try histogramQuantile(try scalarArg(0), try vectorArg(1)))
+            let q = try scalarArg(0)
+            annotations.checkQuantile(q)
+            return .vector(try histogramQuantile(q, try vectorArg(1)))
         case "histogram_quantiles":
             let buckets = try vectorArg(0), label = try stringArg(1)
             guard Self.isLabelName(label), !buckets.contains(where: { $0.labels[label] != nil }) else {
@@ -164,6 +166,7 @@ extension Context {
             }
             return .vector(try (2..<args.count).flatMap { i in
                 let q = try scalarArg(i)
+                annotations.checkQuantile(q)
                 return try histogramQuantile(q, buckets).map { s in
                     var labels = s.labels
                     labels[label] = Self.quantileLabel(q)
@@ -172,6 +175,7 @@ extension Context {
             })
         case "quantile_over_time":
             let q = try scalarArg(0)
+            annotations.checkQuantile(q)
             guard case .matrix(let m) = try eval(args[1], at: t) else { throw EvaluationError("quantile_over_time: expected a range vector") }
             return .vector(try unique(m.map { droppingName($0.labels, quantile(q, $0.points.map(\.v))) }))
         case "predict_linear", "deriv":
@@ -202,6 +206,7 @@ extension Context {
                 var window = ExtrapolationWindow()
                 for k in lo..<hi where !StalenessMarker.isStale(s.v[k]) { window.add(s.t[k], s.v[k], counter: counter) }
                 try budget.load(window.count)
+                if counter && window.count > 0 { annotations.checkCounterName(s.labels) }
                 if let v = window.value(start: end - range, end: end, counter: counter, rate: rate) { out.append(droppingName(s, v)) }
             }
             return out

@@ -7,7 +7,8 @@ enum HistogramQuantile {
         var count: Double
     }
 
-    static func value(_ q: Double, _ input: [Bucket]) -> Double {
+    /// `forcedMonotonic` is set when a bucket's count had to be raised to its predecessor's.
+    static func value(_ q: Double, _ input: [Bucket], forcedMonotonic: inout Bool) -> Double {
         if q.isNaN { return .nan }
         if q < 0 { return -.infinity }
         if q > 1 { return .infinity }
@@ -32,6 +33,7 @@ enum HistogramQuantile {
                 continue
             }
             if current < previous {
+                forcedMonotonic = true
                 buckets[i].count = previous
                 continue
             }
@@ -59,23 +61,31 @@ extension Context {
     /// Buckets group by every label but `le` — the metric name included — and the results lose
     /// the name, so two histograms that differ only by name are refused as duplicates.
     func histogramQuantile(_ q: Double, _ samples: [VectorSample]) throws -> [VectorSample] {
-        var groups: [String: (labels: [String: String], buckets: [HistogramQuantile.Bucket])] = [:]
+        var groups: [String: (labels: [String: String], buckets: [HistogramQuantile.Bucket], name: String)] = [:]
         var order: [String] = []
         for s in samples {
-            guard let le = s.labels["le"], let bound = Double(le) ?? (le == "+Inf" || le == "Inf" ? .infinity : nil) else { continue }
+            guard let le = s.labels["le"], let bound = Double(le) ?? (le == "+Inf" || le == "Inf" ? .infinity : nil) else {
+                annotations.warn("PromQL warning: bucket label \"le\" is missing or has a malformed value of \"\(s.labels["le"] ?? "")\" for metric name \"\(s.labels["__name__"] ?? "")\"")
+                continue
+            }
             var labels = s.labels
             labels["le"] = nil
             let key = labels.signature
             labels["__name__"] = nil
             if groups[key] == nil {
-                groups[key] = (labels, [])
+                groups[key] = (labels, [], s.labels["__name__"] ?? "")
                 order.append(key)
             }
             groups[key]!.buckets.append(.init(upperBound: bound, count: s.value))
         }
         return try Self.uniqueLabelSets(order.map { key in
             let g = groups[key]!
-            return VectorSample(labels: g.labels, value: HistogramQuantile.value(q, g.buckets))
+            var forced = false
+            let value = HistogramQuantile.value(q, g.buckets, forcedMonotonic: &forced)
+            if forced {
+                annotations.info("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name \"\(g.name)\"")
+            }
+            return VectorSample(labels: g.labels, value: value)
         })
     }
 }

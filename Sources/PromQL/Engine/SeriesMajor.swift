@@ -74,6 +74,7 @@ extension Context {
                         for k in lo..<hi where !StalenessMarker.isStale(s.v[k]) { window.add(s.t[k], s.v[k], counter: counter) }
                     }
                 }
+                if counter && window.count > 0 { annotations.checkCounterName(s.labels) }
                 if let v = window.value(start: ts - rangeMs, end: ts, counter: counter, rate: rate) { points.append((t, v)) }
                 t += step
             }

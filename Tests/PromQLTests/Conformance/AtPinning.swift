@@ -38,15 +38,7 @@ enum AtPinning {
         }
     }
 
-    static func uses(_ e: Expr, _ names: Set<String>) -> Bool {
-        switch e {
-        case .number, .string, .vectorSelector, .matrixSelector: return false
-        case .subquery(let inner, _, _, _), .unary(_, let inner), .paren(let inner): return uses(inner, names)
-        case .call(let name, let args): return names.contains(name) || args.contains { uses($0, names) }
-        case .aggregate(_, let inner, let p, _, _): return uses(inner, names) || (p.map { uses($0, names) } ?? false)
-        case .binary(_, let l, let r, _, _): return uses(l, names) || uses(r, names)
-        }
-    }
+    static func uses(_ e: Expr, _ names: Set<String>) -> Bool { e.calls(names) }
 
     /// Every selector of the query.
     static func selectors(_ e: Expr) -> [VectorSelector] {

@@ -15,7 +15,7 @@ import Testing
             let o = try ScriptRunner.run(file)
             let skips = o.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             report.append("\(file): run \(o.run), passed \(o.passed), failed \(o.failed.count), skipped \(o.skipped.values.reduce(0, +))"
-                + (skips.isEmpty ? "" : " (\(skips))") + (o.annotationsUnchecked > 0 ? "; warn/info annotations not checked in \(o.annotationsUnchecked)" : ""))
+                + (skips.isEmpty ? "" : " (\(skips))") + (o.annotationsChecked > 0 ? "; warn/info expectations checked in \(o.annotationsChecked)" : ""))
             total.run += o.run
             total.passed += o.passed
             total.failed += o.failed

@@ -16,8 +16,13 @@ struct EvalCase {
     var expectedString: String? = nil
     /// `expect range vector from … to … step …`: an instant query that returns a range vector.
     var rangeVector: (start: Int64, end: Int64, step: Int64)? = nil
-    /// `expect warn` / `expect info`: annotations, which the engine does not produce yet.
-    var expectsAnnotation = false
+    /// `expect warn` / `expect info` (with an optional `msg:`), `expect no_warn` / `expect no_info`.
+    var warn: Expectation = .unspecified
+    var info: Expectation = .unspecified
+
+    enum Expectation: Equatable {
+        case unspecified, none, some(message: String?)
+    }
     var rows: [Substring] = []
 
     /// Reads the header `eval instant at T Q` or `eval range from S to E step D Q` and the lines under it.
@@ -38,7 +43,8 @@ struct EvalCase {
         let command = words[0]
         expectFail = command == "eval_fail"
         ordered = command == "eval_ordered"
-        expectsAnnotation = command == "eval_warn" || command == "eval_info"
+        if command == "eval_warn" { warn = .some(message: nil) }
+        if command == "eval_info" { info = .some(message: nil) }
         for line in lines {
             if line.hasPrefix("#") { continue }
             guard line.hasPrefix("expect ") else {
@@ -54,7 +60,12 @@ struct EvalCase {
             } else if rest.hasPrefix("string ") {
                 expectedString = String(rest.dropFirst("string ".count))
             } else if rest.hasPrefix("warn") || rest.hasPrefix("info") {
-                expectsAnnotation = true
+                let message = rest.range(of: "msg:").map { rest[$0.upperBound...].trimmingCharacters(in: .whitespaces) }
+                if rest.hasPrefix("warn") { warn = .some(message: message) } else { info = .some(message: message) }
+            } else if rest.hasPrefix("no_warn") {
+                warn = .none
+            } else if rest.hasPrefix("no_info") {
+                info = .none
             } else if rest.hasPrefix("range vector ") {
                 let w = rest.split(separator: " ")
                 if w.count >= 8, let s = ScriptValues.milliseconds(w[3]), let e = ScriptValues.milliseconds(w[5]),

@@ -12,8 +12,8 @@ struct ScriptRunner {
         var passed = 0
         var failed: [String] = []
         var skipped: [String: Int] = [:]
-        /// Cases whose expected warn/info annotations were not checked (the engine produces none).
-        var annotationsUnchecked = 0
+        /// Cases whose warn/info expectations were checked.
+        var annotationsChecked = 0
     }
 
     let file: String
@@ -110,7 +110,7 @@ struct ScriptRunner {
             return
         }
         outcome.run += 1
-        if c.expectsAnnotation { outcome.annotationsUnchecked += 1 }
+        if c.warn != .unspecified || c.info != .unspecified { outcome.annotationsChecked += 1 }
         let place = "\(file): \(c.header)"
         guard let expr else {
             if c.expectFail { outcome.passed += 1 } else { outcome.failed.append("\(place): does not parse") }
@@ -125,12 +125,32 @@ struct ScriptRunner {
         }
     }
 
+    /// The case's warnings and infos against what it expects (messages compared without the
+    /// position suffix Prometheus appends).
+    static func annotationProblem(_ c: EvalCase, _ result: QueryResult) -> String? {
+        func check(_ e: EvalCase.Expectation, _ got: [String], _ kind: String) -> String? {
+            switch e {
+            case .unspecified: return nil
+            case .none: return got.isEmpty ? nil : "unexpected \(kind): \(got)"
+            case .some(let message):
+                guard !got.isEmpty else { return "expected a \(kind), got none" }
+                guard let message else { return nil }
+                let bare = message.replacingOccurrences(of: #" \(\d+:\d+\)$"#, with: "", options: .regularExpression)
+                return got.contains(bare) ? nil : "expected \(kind) \"\(bare)\", got \(got)"
+            }
+        }
+        return check(c.warn, result.warnings, "warning") ?? check(c.info, result.infos, "info")
+    }
+
     /// The case and, for an instant query, its `@`-pinned and one-step-range re-runs.
     func check(_ c: EvalCase, _ expr: Expr, _ engine: Engine) -> String? {
         guard case .instant(let t) = c.timing else {
             guard case .range(let s, let e, let d) = c.timing else { return nil }
+            if !c.expectFail, let result = try? engine.rangeResult(expr, startMs: s, endMs: e, stepMs: d),
+               let problem = Self.annotationProblem(c, result) { return problem }
             return outcome(c) { try engine.range(expr, startMs: s, endMs: e, stepMs: d) }
         }
+        if !c.expectFail, let result = try? engine.instantResult(expr, atMs: t), let problem = Self.annotationProblem(c, result) { return problem }
         if let problem = instantProblem(c, expr, engine, at: t, variant: "") { return problem }
         if c.expectFail { return nil }
         let seconds = Double(t) / 1000
