@@ -34,7 +34,7 @@ enum StatusAPI {
     }
 
     static func formatQuery(_ form: FormValues) -> QueryAPI.Answer {
-        parsed(form) { expr in success(JSONText.string(expr.description)) }
+        parsed(form) { expr in success(JSONText.string(expr.prettified)) }
     }
 
     static func parseQuery(_ form: FormValues) -> QueryAPI.Answer {

@@ -148,7 +148,9 @@ import TestSupport
             "topk(3,x)by(job)": "topk by (job) (3, x)",
             "x offset -1h30m @ 100": "x @ 100.000 offset -1h30m",
             "rate(x[1d]) / ignoring(a) group_right y": "rate(x[1d]) / ignoring (a) group_right () y",
-            "{__name__=\"x\",a!~\"b\\\\n\"}[90s:15s]": "{__name__=\"x\", a!~\"b\\\\n\"}[1m30s:15s]",
+            "{__name__=\"x\",a!~\"b\\\\n\"}[90s:15s]": "{__name__=\"x\",a!~\"b\\\\n\"}[1m30s:15s]",
+            "up{job=\"node\", fstype!=\"\"}": "up{fstype!=\"\",job=\"node\"}",
+            "1e21 * 0.00001": "1e+21 * 1e-05",
             "1e3 + 0x10 - Inf": "1000 + 16 - +Inf",
             "a and on() b": "a and on () b",
             "x[2w]": "x[2w]",
@@ -157,5 +159,35 @@ import TestSupport
             let printed = try Parser.parse(query).description
             #expect(printed == expected, "\(query) printed as \(printed)")
         }
+    }
+}
+
+/// `/api/v1/format_query`'s prettifier, with cases from Prometheus's own prettier tests (at its
+/// real line limit of 100, so the inputs are long).
+@Suite struct PrettifierTests {
+    @Test func shortQueriesStayOnOneLine() throws {
+        #expect(try Parser.parse("sum(rate(x[5m])) by (job)").prettified == "sum by (job) (rate(x[5m]))")
+    }
+
+    @Test func longQueriesSplitAsPrometheusDoes() throws {
+        let q = #"min by (job, integration) (rate(alertmanager_notifications_failed_total{job="alertmanager", integration=~".*"}[5m]) / rate(alertmanager_notifications_total{job="alertmanager", integration="~.*"}[5m])) > 0.01"#
+        #expect(try Parser.parse(q).prettified == """
+              min by (job, integration) (
+                  rate(alertmanager_notifications_failed_total{integration=~".*",job="alertmanager"}[5m])
+                /
+                  rate(alertmanager_notifications_total{integration="~.*",job="alertmanager"}[5m])
+              )
+            >
+              0.01
+            """)
+        let nested = #"-histogram_quantile(0.99, sum by (le) (rate(a_very_long_metric_name_for_request_latency_seconds_bucket{job="inference", model="llama"}[5m])))"#
+        #expect(try Parser.parse(nested).prettified == """
+            -histogram_quantile(
+              0.99,
+              sum by (le) (
+                rate(a_very_long_metric_name_for_request_latency_seconds_bucket{job="inference",model="llama"}[5m])
+              )
+            )
+            """)
     }
 }
