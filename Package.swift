@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ConfigSupport", targets: ["ConfigSupport"]),
         .library(name: "Scrape", targets: ["Scrape"]),
         .library(name: "PromQL", targets: ["PromQL"]),
+        .library(name: "Rules", targets: ["Rules"]),
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "Remote", targets: ["Remote"]),
         .library(name: "Server", targets: ["Server"]),
@@ -48,6 +49,7 @@ let package = Package(
             ]
         ),
         .target(name: "PromQL", dependencies: ["TSDB"]),
+        .target(name: "Rules", dependencies: ["PromQL", "TSDB", "ConfigSupport"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "Simulator", dependencies: ["Exposition"]),
         .target(
@@ -107,6 +109,7 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "PromQL", "TSDB", "ConfigSupport", "TestSupport"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "TestSupport"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "TestSupport"]),
         .testTarget(

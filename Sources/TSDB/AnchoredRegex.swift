@@ -84,3 +84,29 @@ public final class AnchoredRegex: @unchecked Sendable {
         c == "_" || (c.isASCII && (c.isLetter || c.isNumber))
     }
 }
+
+extension AnchoredRegex {
+    /// Go's `Regexp.ReplaceAllString`: every leftmost non-overlapping match of `pattern` (not
+    /// anchored) in `text` replaced by `template` with `$1` / `${name}` expanded.
+    public static func replacingAll(_ pattern: String, with template: String, in text: String) throws(MatcherError) -> String {
+        let regex: Regex<AnyRegexOutput>
+        do { regex = try Regex(pattern).dotMatchesNewlines().matchingSemantics(.unicodeScalar) } catch {
+            throw MatcherError(pattern: pattern, reason: "\(error)")
+        }
+        var out = ""
+        var rest = text[...]
+        for match in text.matches(of: regex) {
+            out += text[rest.startIndex..<match.range.lowerBound]
+            out += expand(template, groups: Groups(output: match.output))
+            rest = text[match.range.upperBound...]
+        }
+        return out + rest
+    }
+
+    /// Go's `Regexp.MatchString`: whether `pattern` matches anywhere in `text`.
+    public static func matchesAnywhere(_ pattern: String, _ text: String) throws(MatcherError) -> Bool {
+        do { return try Regex(pattern).dotMatchesNewlines().matchingSemantics(.unicodeScalar).firstMatch(in: text) != nil } catch {
+            throw MatcherError(pattern: pattern, reason: "\(error)")
+        }
+    }
+}
