@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "ScalewatchApp",
             dependencies: [
-                "Exposition", "TSDB", "ConfigSupport", "Scrape", "Remote", "Simulator", "Server", "PromQL",
+                "Exposition", "TSDB", "ConfigSupport", "Scrape", "Remote", "Simulator", "Server", "PromQL", "Rules",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -47,7 +47,7 @@ extension Expr: CustomStringConvertible {
     }
 
     /// Prometheus's `model.Duration` text: `1h30m`, `2d`, `1w`, `1y`, `500ms`; `0s` for zero.
-    static func duration(_ ms: Int64) -> String {
+    public static func duration(_ ms: Int64) -> String {
         if ms == 0 { return "0s" }
         var rest = ms, out = ""
         let units: [(String, Int64)] = [("y", 365 * 86_400_000), ("w", 7 * 86_400_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)]

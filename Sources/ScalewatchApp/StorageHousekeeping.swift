@@ -3,8 +3,9 @@ import Metrics
 import TSDB
 
 /// The store's periodic work: flush the WAL every `wal_flush_interval` (timed into
-/// `scalewatch_tsdb_wal_flush_duration_seconds`), apply retention every minute, and replace
-/// the WAL with a snapshot every snapshot interval. Runs until cancelled.
+/// `scalewatch_tsdb_wal_flush_duration_seconds`; failures count in
+/// `scalewatch_tsdb_wal_write_errors_total`), apply retention every minute, and replace the WAL
+/// with a snapshot every snapshot interval. Runs until cancelled.
 struct StorageHousekeeping: Sendable {
     let storage: Storage
     let logger: Logger
@@ -16,6 +17,7 @@ struct StorageHousekeeping: Sendable {
         var sinceSnapshot: Int64 = 0
         let tick = max(1, options.walFlushIntervalMs)
         let flushTimer = Metrics.Timer(label: "scalewatch_tsdb_wal_flush_duration_seconds")
+        let failures = Counter(label: "scalewatch_tsdb_wal_write_errors_total")
         let clock = ContinuousClock()
         while !Task.isCancelled {
             do { try await Task.sleep(for: .milliseconds(tick)) } catch { return }
@@ -37,6 +39,7 @@ struct StorageHousekeeping: Sendable {
                     try storage.snapshot()
                 }
             } catch {
+                failures.increment()
                 logger.error("storage: \(error)")
             }
         }

@@ -21,7 +21,7 @@ struct Scalewatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scalewatch",
         abstract: "Observability and autoscaling for Kueue queues and model servers.",
-        subcommands: [Run.self, Demo.self, Simulate.self, Query.self, Import.self, Check.self]
+        subcommands: [Run.self, Demo.self, Simulate.self, Query.self, Import.self, Check.self, TestCommand.self]
     )
 }
 
@@ -198,7 +198,7 @@ struct Run: AsyncParsableCommand {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check inputs the way promtool does.",
-        subcommands: [CheckMetrics.self, CheckConfig.self]
+        subcommands: [CheckMetrics.self, CheckConfig.self, CheckRules.self]
     )
 }
 
@@ -248,6 +248,44 @@ struct CheckConfig: ParsableCommand {
         let outcome = ConfigCheck.run(paths: files)
         print(outcome.output, terminator: "")
         StandardError.write(outcome.errors)
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}
+
+struct CheckRules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Check rule files as promtool check rules does; every problem with file and line (exit 1 if any)."
+    )
+
+    @Argument(help: "Rule files to check.")
+    var files: [String]
+
+    func run() throws {
+        let outcome = RulesCheck.check(paths: files)
+        print(outcome.output, terminator: "")
+        StandardError.write(outcome.errors)
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}
+
+/// `scalewatch test …`: unit tests of rules.
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "test", abstract: "Run unit tests.", subcommands: [TestRules.self])
+}
+
+struct TestRules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Run rule unit tests in promtool test rules format with Scalewatch's own engine (exit 1 on any failure)."
+    )
+
+    @Argument(help: "Test files.")
+    var files: [String]
+
+    func run() throws {
+        let outcome = RulesCheck.test(paths: files)
+        print(outcome.output, terminator: "")
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

@@ -12,7 +12,7 @@ public struct RuleFile: Sendable {
     public init(text: String, file: String) throws(ConfigError) {
         let doc = ConfigDocument(file: file, text: text)
         let root = doc.rootNode
-        if let m = root.mapping(allowed: ["groups"]) {
+        if !root.isNull, let m = root.mapping(allowed: ["groups"]) {
             var seen: [String: Int] = [:]
             for node in m["groups"]?.list ?? [] {
                 guard let group = Self.group(node, file: file) else { continue }

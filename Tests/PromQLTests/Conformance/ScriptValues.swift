@@ -17,7 +17,7 @@ enum ScriptValues {
         }
     }
 
-    /// `0+10x3` → 0 10 20 30; `1x2` → 1 1 1; `_x2` → nil nil nil; `stale` → the marker; nil when a
+    /// `0+10x3` → 0 10 20 30; `1x2` → 1 1 1; `_x2` → nil nil; `stale` → the marker; nil when a
     /// value is a native histogram (`{{…}}`) or unreadable.
     static func expand(_ tokens: [Substring]) -> [Double?]? {
         var out: [Double?] = []
@@ -30,7 +30,7 @@ enum ScriptValues {
                 let head = token[..<x]
                 guard let count = Int(token[token.index(after: x)...]) else { return nil }
                 if head == "_" {
-                    out.append(contentsOf: Array(repeating: nil, count: count + 1))
+                    out.append(contentsOf: Array(repeating: nil, count: count))
                     continue
                 }
                 var start = head, step = Substring("0"), sign = 1.0
