@@ -49,7 +49,14 @@ let package = Package(
             ]
         ),
         .target(name: "PromQL", dependencies: ["TSDB"]),
-        .target(name: "Rules", dependencies: ["PromQL", "TSDB", "ConfigSupport"]),
+        .target(
+            name: "Rules",
+            dependencies: [
+                "PromQL", "TSDB", "ConfigSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "Simulator", dependencies: ["Exposition"]),
         .target(
@@ -67,7 +74,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Exposition", "TSDB", "PromQL", "Scrape", "Remote", "Simulator", "CZlib",
+                "Exposition", "TSDB", "PromQL", "Rules", "Scrape", "Remote", "Simulator", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -109,7 +116,10 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "PromQL", "TSDB", "ConfigSupport", "TestSupport"]),
+        .testTarget(
+            name: "RulesTests",
+            dependencies: ["Rules", "PromQL", "TSDB", "ConfigSupport", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "TestSupport"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "TestSupport"]),
         .testTarget(

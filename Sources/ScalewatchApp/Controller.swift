@@ -1,7 +1,9 @@
+import Foundation
 import ConfigSupport
 import Logging
 import Prometheus
 import Remote
+import Rules
 import Scrape
 import Server
 import ServiceLifecycle
@@ -26,6 +28,7 @@ public final class Controller: Service, Sendable {
         var metrics: SelfMetrics? = nil
         var manager: ScrapeManager? = nil
         var remoteWrites: [RemoteWriteQueue] = []
+        var rules: RuleManager? = nil
         var lastConfigTimeMs = wallClockMilliseconds()
         var reloadSucceeded = true
     }
@@ -53,7 +56,8 @@ public final class Controller: Service, Sendable {
             externalLabels: { [self] in config.global.externalLabels },
             reload: { [self] in await reload() },
             now: { wallClockMilliseconds() },
-            status: { [self] in status })
+            status: { [self] in status },
+            rules: { [self] in state.withLock { $0.rules }?.snapshot ?? [] })
     }
 
     /// What `/api/v1/status/*` reports.
@@ -95,6 +99,11 @@ public final class Controller: Service, Sendable {
         }
         await applyRemoteWrite(config)
         await manager.apply(config.scrapeConfigs)
+        let rules = RuleManager(storage: storage, logger: logger, now: { wallClockMilliseconds() })
+        state.withLock { $0.rules = rules }
+        do { try rules.apply(Self.ruleSettings(config)) } catch {
+            logger.error("rule files rejected; no rules run until a reload fixes them", metadata: ["issues": "\(error)"])
+        }
         await onReady(self)
         let housekeeping = StorageHousekeeping(storage: storage, logger: logger, now: { wallClockMilliseconds() })
         await withTaskGroup(of: Void.self) { group in
@@ -108,6 +117,7 @@ public final class Controller: Service, Sendable {
             group.cancelAll()
         }
         await manager.shutdown()
+        rules.stop()
         for queue in state.withLock({ s in
             defer { s.remoteWrites = [] }
             return s.remoteWrites
@@ -128,6 +138,12 @@ public final class Controller: Service, Sendable {
             state.withLock { $0.reloadSucceeded = false }
             return error.description
         }
+        // Rule files are part of the config: a bad one rejects the whole reload.
+        do { _ = try RuleManager.load(Self.ruleSettings(fresh).files) } catch {
+            logger.error("reload: rule files rejected, the previous config keeps running", metadata: ["issues": "\(error)"])
+            state.withLock { $0.reloadSucceeded = false }
+            return error.description
+        }
         let (old, manager) = state.withLock { s in
             defer {
                 s.config = fresh
@@ -138,6 +154,9 @@ public final class Controller: Service, Sendable {
         }
         if fresh.storage != old.storage { logger.warning("reload: storage settings take effect at the next start") }
         await manager?.apply(fresh.scrapeConfigs)
+        do { try state.withLock({ $0.rules })?.apply(Self.ruleSettings(fresh)) } catch {
+            logger.error("reload: rule files changed while reloading", metadata: ["issues": "\(error)"])
+        }
         if fresh.remoteWrite != old.remoteWrite || fresh.global.externalLabels != old.global.externalLabels { await applyRemoteWrite(fresh) }
         logger.info("config reloaded", metadata: ["jobs": "\(fresh.scrapeConfigs.count)"])
         return nil
@@ -152,6 +171,16 @@ public final class Controller: Service, Sendable {
             return s.remoteWrites
         }
         for q in old { await q.stop() }
+    }
+
+    /// The rule manager's settings from a config: globs expanded (each file's directory resolved).
+    static func ruleSettings(_ config: ScalewatchConfig) -> RuleManager.Settings {
+        var s = RuleManager.Settings()
+        s.files = RuleFile.expand(config.ruleFiles, relativeTo: FileManager.default.currentDirectoryPath)
+        s.evaluationIntervalMs = config.global.evaluationInterval.milliseconds
+        s.externalLabels = config.global.externalLabels
+        s.externalURL = config.web.externalURL ?? "http://\(config.web.listenAddress)"
+        return s
     }
 
     static func seed(_ config: ScalewatchConfig) -> UInt64 {

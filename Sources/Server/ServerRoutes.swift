@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PromQL
+import Rules
 import Scrape
 import TSDB
 
@@ -28,13 +29,17 @@ public struct ServerContext: Sendable {
     public let reload: @Sendable () async -> String?
     public let now: @Sendable () -> Int64
     public let status: @Sendable () -> ServerStatus
+    /// The rule groups and their state (empty without rule files).
+    public let rules: @Sendable () -> [GroupState]
 
     public init(
         storage: @escaping @Sendable () -> Storage?, metrics: @escaping @Sendable () -> SelfMetrics?, scrapePools: @escaping @Sendable () -> [ScrapePool],
         externalLabels: @escaping @Sendable () -> [String: String], reload: @escaping @Sendable () async -> String?,
-        now: @escaping @Sendable () -> Int64, status: @escaping @Sendable () -> ServerStatus = { ServerStatus() }
+        now: @escaping @Sendable () -> Int64, status: @escaping @Sendable () -> ServerStatus = { ServerStatus() },
+        rules: @escaping @Sendable () -> [GroupState] = { [] }
     ) {
         self.status = status
+        self.rules = rules
         self.storage = storage
         self.metrics = metrics
         self.scrapePools = scrapePools
@@ -93,6 +98,10 @@ public enum ServerRoutes {
             return try await query(request, context) { form, engine in MetadataAPI.labelValues(name, form, engine.querier) }
         }
         StatusAPI.add(to: router, context)
+        router.get("/api/v1/rules") { request, _ in
+            json(RulesAPI.rules(context.rules(), type: FormValues(request.uri.query).first("type")))
+        }
+        router.get("/api/v1/alerts") { _, _ in json(RulesAPI.alerts(context.rules())) }
         for method in [HTTPRequest.Method.get, .post] {
             router.on("/api/v1/format_query", method: method) { request, _ in
                 try await answer(request) { form in StatusAPI.formatQuery(form) }
