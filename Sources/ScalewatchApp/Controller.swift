@@ -46,6 +46,8 @@ public final class Controller: Service, Sendable {
     public var config: ScalewatchConfig { state.withLock { $0.config } }
     public var storage: Storage? { state.withLock { $0.storage } }
     public var scrapePools: [ScrapePool] { state.withLock { $0.manager }?.pools ?? [] }
+    /// The rule groups and their alerts.
+    public var ruleGroups: [GroupState] { state.withLock { $0.rules }?.snapshot ?? [] }
 
     /// The routes' view of this controller.
     public var serverContext: ServerContext {
@@ -57,7 +59,7 @@ public final class Controller: Service, Sendable {
             reload: { [self] in await reload() },
             now: { wallClockMilliseconds() },
             status: { [self] in status },
-            rules: { [self] in state.withLock { $0.rules }?.snapshot ?? [] })
+            rules: { [self] in ruleGroups })
     }
 
     /// What `/api/v1/status/*` reports.

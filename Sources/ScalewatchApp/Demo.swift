@@ -46,7 +46,8 @@ public enum Demo {
                 let now = ContinuousClock.now
                 let samples = storage.head.samplesAppended
                 print(StatusLine.render(storage: storage, pools: controller.scrapePools,
-                                        samplesPerSecond: Double(samples - previous.samples) / seconds(now - previous.t)))
+                                        samplesPerSecond: Double(samples - previous.samples) / seconds(now - previous.t),
+                                        alerts: controller.ruleGroups))
                 previous = (now, samples)
             }
         }
@@ -72,13 +73,18 @@ public enum Demo {
     }
 
     static func configText(simulatorPort: Int, targetsFile: String, dataPath: String, port: Int, interval: String) -> String {
-        """
+        // The shipped alerts, when run from the repository (as `swift run scalewatch demo` is).
+        let alerts = FileManager.default.currentDirectoryPath + "/alerts"
+        let ruleFiles = FileManager.default.fileExists(atPath: alerts + "/kueue.yml") ? "rule_files: ['\(alerts)/*.yml']" : ""
+        return """
         global:
           scrape_interval: \(interval)
           external_labels: {cluster: demo}
+          evaluation_interval: 15s
         storage:
           path: \(dataPath)
           retention: 6h
+        \(ruleFiles)
         web:
           listen_address: 127.0.0.1:\(port)
         scrape_configs:

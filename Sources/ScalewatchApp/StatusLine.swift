@@ -1,15 +1,21 @@
+import Rules
 import Scrape
 import TSDB
 
 /// The demo's live line: targets up, series, samples per second, stored bytes per sample.
 enum StatusLine {
-    static func render(storage: Storage, pools: [ScrapePool], samplesPerSecond: Double) -> String {
+    static func render(storage: Storage, pools: [ScrapePool], samplesPerSecond: Double, alerts: [GroupState] = []) -> String {
         let loops = pools.flatMap(\.activeTargets)
         let up = loops.filter { $0.health.withLock { $0.state == .up } }.count
         let samples = storage.head.samplesAppended
         let bytesPerSample = samples > 0 ? Double(storage.head.chunkBytes) / Double(samples) : 0
         return "targets \(up)/\(loops.count) up · \(storage.head.seriesCount) series · "
             + "\(Int(samplesPerSecond.rounded())) samples/s · \(format(bytesPerSample)) bytes/sample stored"
+            + (alerts.isEmpty ? "" : " · alerts \(count(alerts, .firing)) firing, \(count(alerts, .pending)) pending")
+    }
+
+    static func count(_ groups: [GroupState], _ state: AlertState) -> Int {
+        groups.reduce(0) { $0 + $1.alerting.values.reduce(0) { $0 + $1.active.values.filter { $0.state == state }.count } }
     }
 
     static func format(_ v: Double) -> String {

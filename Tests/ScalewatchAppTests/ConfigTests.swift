@@ -118,4 +118,19 @@ import TestSupport
         try "scrape_configs:\n  - job_name: x\n".write(toFile: good, atomically: true, encoding: .utf8)
         #expect(ConfigCheck.run(paths: [good]).exitCode == 0)
     }
+
+    @Test func checkConfigChecksTheRuleFilesItNames() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { dir.cleanup() }
+        try "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up ==\n".write(toFile: dir.path + "/bad-rules.yml", atomically: true, encoding: .utf8)
+        try "groups:\n  - name: g\n    rules:\n      - record: r\n        expr: up\n".write(toFile: dir.path + "/good-rules.yml", atomically: true, encoding: .utf8)
+        let bad = dir.path + "/bad.yml", good = dir.path + "/good.yml"
+        try "rule_files: ['*-rules.yml']\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        try "rule_files: [good-rules.yml]\n".write(toFile: good, atomically: true, encoding: .utf8)
+        let outcome = ConfigCheck.run(paths: [bad])
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.errors.contains("\(dir.path)/bad-rules.yml:5:15: groups[0].rules[0].expr: could not parse expression"), "\(outcome.errors)")
+        let fine = ConfigCheck.run(paths: [good])
+        #expect(fine.exitCode == 0 && fine.output.contains("1 rule files, 1 rules"), "\(fine.output)")
+    }
 }

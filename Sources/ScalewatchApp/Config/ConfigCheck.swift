@@ -1,4 +1,5 @@
 import ConfigSupport
+import Rules
 
 /// `scalewatch check config FILE…`: like `promtool check config`, but every issue of a file
 /// is printed, each with file, line and key.
@@ -12,7 +13,10 @@ public enum ConfigCheck {
             output += "Checking \(path)\n"
             do {
                 let config = try ScalewatchConfig.load(path: path)
-                output += "  SUCCESS: \(path) is valid (\(config.scrapeConfigs.count) scrape configs)\n"
+                // Rule files are part of the config, as promtool checks them with it.
+                let files = Controller.ruleSettings(config).files
+                let groups = try RuleManager.load(files)
+                output += "  SUCCESS: \(path) is valid (\(config.scrapeConfigs.count) scrape configs, \(files.count) rule files, \(groups.reduce(0) { $0 + $1.rules.count }) rules)\n"
             } catch {
                 code = 1
                 errors += "  FAILED: \(error.issues.count) issue\(error.issues.count == 1 ? "" : "s") in \(path):\n"
