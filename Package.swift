@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Scrape", targets: ["Scrape"]),
         .library(name: "PromQL", targets: ["PromQL"]),
         .library(name: "Rules", targets: ["Rules"]),
+        .library(name: "Notify", targets: ["Notify"]),
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "Remote", targets: ["Remote"]),
         .library(name: "Server", targets: ["Server"]),
@@ -50,6 +51,16 @@ let package = Package(
         ),
         .target(name: "PromQL", dependencies: ["TSDB"]),
         .target(
+            name: "Notify",
+            dependencies: [
+                "ConfigSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
             name: "Rules",
             dependencies: [
                 "PromQL", "TSDB", "ConfigSupport",
@@ -84,7 +95,7 @@ let package = Package(
         .target(
             name: "ScalewatchApp",
             dependencies: [
-                "Exposition", "TSDB", "ConfigSupport", "Scrape", "Remote", "Simulator", "Server", "PromQL", "Rules",
+                "Exposition", "TSDB", "ConfigSupport", "Scrape", "Remote", "Simulator", "Server", "PromQL", "Rules", "Notify",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -17,6 +17,7 @@ public final class RuleManager: Sendable {
         public var queryOffsetMs: Int64 = 0
         public var externalLabels: [String: String] = [:]
         public var externalURL = ""
+        public var resendDelayMs: Int64 = 60_000
         public init() {}
     }
 
@@ -31,15 +32,15 @@ public final class RuleManager: Sendable {
     private let now: @Sendable () -> Int64
     private let groups = Mutex<[String: Running]>([:])
     private let generation = Atomic<Int>(0)
-    /// Called after each group's evaluation (the notifier's hook).
-    private let afterEvaluation: @Sendable (GroupState, Int64) -> Void
+    /// Receives the alerts due after each alerting rule's evaluation (the notifier).
+    private let notify: @Sendable ([OutgoingAlert]) -> Void
 
     public init(storage: Storage, logger: Logger, now: @escaping @Sendable () -> Int64,
-                afterEvaluation: @escaping @Sendable (GroupState, Int64) -> Void = { _, _ in }) {
+                notify: @escaping @Sendable ([OutgoingAlert]) -> Void = { _ in }) {
         self.storage = storage
         self.logger = logger
         self.now = now
-        self.afterEvaluation = afterEvaluation
+        self.notify = notify
     }
 
     /// The groups and their rules' state, sorted by file and name (for the API).
@@ -56,6 +57,9 @@ public final class RuleManager: Sendable {
         context.queryOffsetMs = settings.queryOffsetMs
         context.externalLabels = settings.externalLabels
         context.externalURL = settings.externalURL
+        context.evaluationIntervalMs = settings.evaluationIntervalMs
+        context.resendDelayMs = settings.resendDelayMs
+        context.notify = notify
         context.onFailure = { group, rule, error in
             Counter(label: "scalewatch_rule_evaluation_failures_total", dimensions: [("rule_group", group.name)]).increment()
             self.logger.warning("rule evaluation failed", metadata: ["group": "\(group.name)", "rule": "\(rule.name)", "error": "\(error)"])
@@ -122,7 +126,6 @@ public final class RuleManager: Sendable {
                 return true
             }
             if !stillCurrent { return }
-            afterEvaluation(evaluated, next)
         }
     }
 

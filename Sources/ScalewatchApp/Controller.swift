@@ -1,6 +1,7 @@
 import Foundation
 import ConfigSupport
 import Logging
+import Notify
 import Prometheus
 import Remote
 import Rules
@@ -29,6 +30,8 @@ public final class Controller: Service, Sendable {
         var manager: ScrapeManager? = nil
         var remoteWrites: [RemoteWriteQueue] = []
         var rules: RuleManager? = nil
+        var notifier: Notifier? = nil
+        var notifierTask: Task<Void, Never>? = nil
         var lastConfigTimeMs = wallClockMilliseconds()
         var reloadSucceeded = true
     }
@@ -101,7 +104,12 @@ public final class Controller: Service, Sendable {
         }
         await applyRemoteWrite(config)
         await manager.apply(config.scrapeConfigs)
-        let rules = RuleManager(storage: storage, logger: logger, now: { wallClockMilliseconds() })
+        await applyAlerting(config)
+        let rules = RuleManager(storage: storage, logger: logger, now: { wallClockMilliseconds() }) { [self] alerts in
+            state.withLock { $0.notifier }?.send(alerts.map {
+                NotifierAlert(labels: $0.labels, annotations: $0.annotations, startsAtMs: $0.startsAtMs, endsAtMs: $0.endsAtMs, generatorURL: $0.generatorURL)
+            })
+        }
         state.withLock { $0.rules = rules }
         do { try rules.apply(Self.ruleSettings(config)) } catch {
             logger.error("rule files rejected; no rules run until a reload fixes them", metadata: ["issues": "\(error)"])
@@ -120,6 +128,7 @@ public final class Controller: Service, Sendable {
         }
         await manager.shutdown()
         rules.stop()
+        await applyAlerting(nil)
         for queue in state.withLock({ s in
             defer { s.remoteWrites = [] }
             return s.remoteWrites
@@ -132,9 +141,11 @@ public final class Controller: Service, Sendable {
     /// restart only where they changed; stored data is untouched.
     public func reload() async -> String? {
         guard let path = configPath else { return "no config file to reload (running on the embedded config)" }
-        let fresh: ScalewatchConfig
+        var fresh: ScalewatchConfig
         do {
             fresh = try ScalewatchConfig.load(path: path)
+            // Flags are not in the file: they stay as the process started.
+            fresh.resendDelayMs = config.resendDelayMs
         } catch {
             logger.error("reload: config rejected, the previous one keeps running", metadata: ["issues": "\(error)"])
             state.withLock { $0.reloadSucceeded = false }
@@ -156,6 +167,8 @@ public final class Controller: Service, Sendable {
         }
         if fresh.storage != old.storage { logger.warning("reload: storage settings take effect at the next start") }
         await manager?.apply(fresh.scrapeConfigs)
+        if fresh.alerting != old.alerting || fresh.alertRelabelConfigs != old.alertRelabelConfigs
+            || fresh.global.externalLabels != old.global.externalLabels { await applyAlerting(fresh) }
         do { try state.withLock({ $0.rules })?.apply(Self.ruleSettings(fresh)) } catch {
             logger.error("reload: rule files changed while reloading", metadata: ["issues": "\(error)"])
         }
@@ -175,11 +188,38 @@ public final class Controller: Service, Sendable {
         for q in old { await q.stop() }
     }
 
+    /// Replaces the notifier with one for `config`'s Alertmanagers (none for nil or an empty list);
+    /// the old one sends what it has queued and stops.
+    func applyAlerting(_ config: ScalewatchConfig?) async {
+        var fresh: Notifier? = nil
+        var task: Task<Void, Never>? = nil
+        if let config, !config.alerting.alertmanagers.isEmpty {
+            var options = Notifier.Options()
+            options.externalLabels = config.global.externalLabels
+            let relabel = config.alertRelabelConfigs
+            if !relabel.isEmpty { options.relabel = { Relabeler.process($0, relabel) } }
+            let notifier = Notifier(alertmanagers: config.alerting.alertmanagers, options: options, logger: logger)
+            fresh = notifier
+            task = Task { await notifier.run() }
+            logger.info("sending alerts", metadata: ["alertmanagers": "\(notifier.urls)"])
+        }
+        let (old, oldTask) = state.withLock { s in
+            defer { (s.notifier, s.notifierTask) = (fresh, task) }
+            return (s.notifier, s.notifierTask)
+        }
+        if let old {
+            old.finish()
+            await oldTask?.value
+            await old.shutdown()
+        }
+    }
+
     /// The rule manager's settings from a config: globs expanded (each file's directory resolved).
     static func ruleSettings(_ config: ScalewatchConfig) -> RuleManager.Settings {
         var s = RuleManager.Settings()
         s.files = RuleFile.expand(config.ruleFiles, relativeTo: FileManager.default.currentDirectoryPath)
         s.evaluationIntervalMs = config.global.evaluationInterval.milliseconds
+        s.resendDelayMs = config.resendDelayMs
         s.externalLabels = config.global.externalLabels
         s.externalURL = config.web.externalURL ?? "http://\(config.web.listenAddress)"
         return s

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConfigSupport
 import Foundation
 import Exposition
 import Logging
@@ -176,8 +177,14 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("log.level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(name: .customLong("rules.alert.resend-delay"), help: "How often firing alerts are sent again to Alertmanager (as Prometheus's flag).")
+    var resendDelay = "1m"
+
     func run() async throws {
         let registry = try ProcessSetup.bootstrap(logLevel: logLevel)
+        guard let resendMs = try? ConfigDuration(parsing: resendDelay).milliseconds, resendMs > 0 else {
+            throw ValidationError("--rules.alert.resend-delay must be a duration such as 1m, got \(resendDelay)")
+        }
         var loaded: ScalewatchConfig
         do {
             loaded = try ScalewatchConfig.load(path: config)
@@ -186,6 +193,7 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if let listenAddress { loaded.web.listenAddress = listenAddress }
+        loaded.resendDelayMs = resendMs
         let logger = Logger(label: "scalewatch")
         try await ScalewatchRunner.run(config: loaded, configPath: config, registry: registry, logger: logger,
                                        onListening: { url in

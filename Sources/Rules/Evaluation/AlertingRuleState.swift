@@ -118,12 +118,7 @@ public struct AlertingRuleState: Sendable {
         labels.keys.sorted().map { "\($0)\u{1}\(labels[$0]!)" }.joined(separator: "\u{2}")
     }
 
-    mutating func markSent(_ keys: [String], at t: Int64, validUntil: Int64) {
-        for key in keys {
-            active[key]?.lastSentAtMs = t
-            active[key]?.validUntilMs = validUntil
-        }
-    }
+    mutating func replace(_ key: String, _ alert: Alert) { active[key] = alert }
 }
 
 /// Why a rule's evaluation failed; shown as its `lastError`.

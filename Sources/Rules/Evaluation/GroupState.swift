@@ -53,6 +53,11 @@ public struct GroupState: Sendable {
             rule.evaluationSeconds = Self.seconds(ContinuousClock.now - ruleBegan)
             health[i] = rule
             alerting[i]?.health = rule
+            if alerting[i] != nil {
+                let due = alerting[i]!.due(at: t, resendDelayMs: context.resendDelayMs, intervalMs: group.intervalMs ?? context.evaluationIntervalMs,
+                                           externalURL: context.externalURL)
+                if !due.isEmpty { context.notify(due) }
+            }
         }
         lastEvaluationMs = t
         evaluationSeconds = Self.seconds(ContinuousClock.now - began)
@@ -108,9 +113,6 @@ public struct GroupState: Sendable {
         for i in alerting.keys { alerting[i]?.restored = restored }
     }
 
-    mutating func markSent(rule i: Int, keys: [String], at t: Int64, validUntil: Int64) {
-        alerting[i]?.markSent(keys, at: t, validUntil: validUntil)
-    }
 
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
@@ -124,6 +126,11 @@ public struct RuleContext: Sendable {
     public var queryOffsetMs: Int64 = 0
     public var externalLabels: [String: String] = [:]
     public var externalURL = ""
+    public var evaluationIntervalMs: Int64 = 60_000
+    /// How often a firing alert is sent again (Prometheus's `--rules.alert.resend-delay`, 1m).
+    public var resendDelayMs: Int64 = 60_000
+    /// Receives the alerts due after each alerting rule's evaluation.
+    public var notify: @Sendable ([OutgoingAlert]) -> Void = { _ in }
     /// Called with each rule failure (logging, counters).
     public var onFailure: @Sendable (RuleGroup, Rule, String) -> Void = { _, _, _ in }
 

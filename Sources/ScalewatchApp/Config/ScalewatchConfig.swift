@@ -1,4 +1,5 @@
 import ConfigSupport
+import Notify
 import Remote
 import Scrape
 import TSDB
@@ -15,16 +16,21 @@ public struct ScalewatchConfig: Sendable, Equatable {
     public var storage = StorageSection()
     public var web = WebSection()
     public var remoteWrite: [RemoteWriteConfig] = []
+    /// `alerting`: Alertmanagers and alert relabeling.
+    public var alerting = AlertingConfig()
+    public var alertRelabelConfigs: [RelabelConfig] = []
     /// `rule_files`: globs, resolved against the config file's directory.
     public var ruleFiles: [String] = []
+    /// How often firing alerts are sent again (the `--rules.alert.resend-delay` flag, not the file).
+    public var resendDelayMs: Int64 = 60_000
     /// The text the config was read from (`/api/v1/status/config`).
     public var sourceText = ""
 
     public init() {}
 
     /// Sections later issues add; named so the error says they are not read yet.
-    static let plannedSections: Set<String> = ["alerting", "remote_read", "autoscaling", "kubernetes"]
-    static let sections: Set<String> = ["global", "scrape_configs", "storage", "web", "remote_write", "rule_files"]
+    static let plannedSections: Set<String> = ["remote_read", "autoscaling", "kubernetes"]
+    static let sections: Set<String> = ["global", "scrape_configs", "storage", "web", "remote_write", "rule_files", "alerting"]
 
     /// Reads a config from text; throws every issue at once.
     public init(text: String, file: String) throws(ConfigError) {
@@ -66,5 +72,10 @@ public struct ScalewatchConfig: Sendable, Equatable {
         if let w = m["web"] { web = WebSection(reading: w) }
         remoteWrite = (m["remote_write"]?.list ?? []).compactMap(RemoteWriteConfig.init(reading:))
         ruleFiles = (m["rule_files"]?.stringList ?? []).map { root.document.resolvePath($0) }
+        if let a = m["alerting"] {
+            var relabel: [RelabelConfig] = []
+            alerting = AlertingConfig(reading: a) { node in relabel = (node.list ?? []).compactMap(RelabelConfig.init(reading:)) }
+            alertRelabelConfigs = relabel
+        }
     }
 }
