@@ -128,6 +128,10 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(
+            name: "NotifyTests",
+            dependencies: ["Notify", "ConfigSupport", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .testTarget(
             name: "RulesTests",
             dependencies: ["Rules", "PromQL", "TSDB", "ConfigSupport", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
@@ -156,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "ScalewatchAppTests",
             dependencies: [
-                "ScalewatchApp", "Server", "Scrape", "Simulator", "Exposition", "TSDB", "Remote", "TestSupport",
+                "ScalewatchApp", "Server", "Scrape", "Simulator", "Exposition", "TSDB", "Remote", "Rules", "Notify", "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -4,14 +4,17 @@ import ConfigSupport
 /// scheme, path_prefix, timeout, api_version v2, basic_auth, authorization, tls_config).
 public struct AlertingConfig: Sendable, Equatable {
     public var alertmanagers: [AlertmanagerConfig] = []
+    /// On-call webhooks that get Alertmanager's webhook payload directly.
+    public var webhooks: [WebhookConfig] = []
     /// `alert_relabel_configs`, kept as YAML nodes for the relabeler to read (the scrape module owns relabeling).
     public var hasAlertRelabeling = false
 
     public init() {}
 
     public init(reading node: ConfigNode, relabel: (ConfigNode) -> Void) {
-        guard let m = node.mapping(allowed: ["alertmanagers", "alert_relabel_configs"]) else { return }
+        guard let m = node.mapping(allowed: ["alertmanagers", "alert_relabel_configs", "webhooks"]) else { return }
         alertmanagers = (m["alertmanagers"]?.list ?? []).compactMap(AlertmanagerConfig.init(reading:))
+        webhooks = (m["webhooks"]?.list ?? []).enumerated().compactMap { WebhookConfig(reading: $1, index: $0) }
         if let r = m["alert_relabel_configs"] {
             hasAlertRelabeling = true
             relabel(r)

@@ -76,8 +76,8 @@ public final class Notifier: Sendable {
     /// The Alertmanager URLs alerts go to.
     public var urls: [String] { targets.map(\.url) }
 
-    /// Queues alerts (external labels added, relabeled); the oldest are dropped beyond capacity.
-    public func send(_ alerts: [NotifierAlert]) {
+    /// Alerts as they leave: external labels added where missing, then relabeled (dropped ones gone).
+    public static func prepare(_ alerts: [NotifierAlert], _ options: Options) -> [NotifierAlert] {
         var prepared: [NotifierAlert] = []
         for var a in alerts {
             for (k, v) in options.externalLabels where a.labels[k] == nil { a.labels[k] = v }
@@ -85,6 +85,12 @@ public final class Notifier: Sendable {
             a.labels = labels
             prepared.append(a)
         }
+        return prepared
+    }
+
+    /// Queues alerts (prepared as `prepare` does); the oldest are dropped beyond capacity.
+    public func send(_ alerts: [NotifierAlert]) {
+        let prepared = Self.prepare(alerts, options)
         guard !prepared.isEmpty, !targets.isEmpty else { return }
         let overflow = queue.withLock { q -> Int in
             q.append(contentsOf: prepared)

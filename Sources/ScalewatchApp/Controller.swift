@@ -32,6 +32,9 @@ public final class Controller: Service, Sendable {
         var rules: RuleManager? = nil
         var notifier: Notifier? = nil
         var notifierTask: Task<Void, Never>? = nil
+        var webhooks: WebhookDispatcher? = nil
+        var webhooksTask: Task<Void, Never>? = nil
+        var notifyOptions = Notifier.Options()
         var lastConfigTimeMs = wallClockMilliseconds()
         var reloadSucceeded = true
     }
@@ -106,9 +109,12 @@ public final class Controller: Service, Sendable {
         await manager.apply(config.scrapeConfigs)
         await applyAlerting(config)
         let rules = RuleManager(storage: storage, logger: logger, now: { wallClockMilliseconds() }) { [self] alerts in
-            state.withLock { $0.notifier }?.send(alerts.map {
+            let (notifier, webhooks, options) = state.withLock { ($0.notifier, $0.webhooks, $0.notifyOptions) }
+            let outgoing = alerts.map {
                 NotifierAlert(labels: $0.labels, annotations: $0.annotations, startsAtMs: $0.startsAtMs, endsAtMs: $0.endsAtMs, generatorURL: $0.generatorURL)
-            })
+            }
+            notifier?.send(outgoing)
+            webhooks?.receive(Notifier.prepare(outgoing, options))
         }
         state.withLock { $0.rules = rules }
         do { try rules.apply(Self.ruleSettings(config)) } catch {
@@ -191,26 +197,40 @@ public final class Controller: Service, Sendable {
     /// Replaces the notifier with one for `config`'s Alertmanagers (none for nil or an empty list);
     /// the old one sends what it has queued and stops.
     func applyAlerting(_ config: ScalewatchConfig?) async {
-        var fresh: Notifier? = nil
-        var task: Task<Void, Never>? = nil
-        if let config, !config.alerting.alertmanagers.isEmpty {
-            var options = Notifier.Options()
+        var fresh: Notifier? = nil, hooks: WebhookDispatcher? = nil
+        var task: Task<Void, Never>? = nil, hooksTask: Task<Void, Never>? = nil
+        var options = Notifier.Options()
+        if let config {
             options.externalLabels = config.global.externalLabels
             let relabel = config.alertRelabelConfigs
             if !relabel.isEmpty { options.relabel = { Relabeler.process($0, relabel) } }
+        }
+        if let config, !config.alerting.alertmanagers.isEmpty {
             let notifier = Notifier(alertmanagers: config.alerting.alertmanagers, options: options, logger: logger)
             fresh = notifier
             task = Task { await notifier.run() }
             logger.info("sending alerts", metadata: ["alertmanagers": "\(notifier.urls)"])
         }
-        let (old, oldTask) = state.withLock { s in
-            defer { (s.notifier, s.notifierTask) = (fresh, task) }
-            return (s.notifier, s.notifierTask)
+        if let config, !config.alerting.webhooks.isEmpty {
+            let dispatcher = WebhookDispatcher(webhooks: config.alerting.webhooks, externalURL: Self.ruleSettings(config).externalURL,
+                                               logger: logger, now: { wallClockMilliseconds() })
+            hooks = dispatcher
+            hooksTask = Task { await dispatcher.run() }
+            logger.info("sending alerts", metadata: ["webhooks": "\(config.alerting.webhooks.map(\.url))"])
+        }
+        let (old, oldTask, oldHooks, oldHooksTask) = state.withLock { s in
+            defer { (s.notifier, s.notifierTask, s.webhooks, s.webhooksTask, s.notifyOptions) = (fresh, task, hooks, hooksTask, options) }
+            return (s.notifier, s.notifierTask, s.webhooks, s.webhooksTask)
         }
         if let old {
             old.finish()
             await oldTask?.value
             await old.shutdown()
+        }
+        if let oldHooks {
+            oldHooksTask?.cancel()
+            await oldHooksTask?.value
+            await oldHooks.shutdown()
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import Notify
 import Synchronization
 import Testing
 import TestSupport
@@ -38,6 +39,18 @@ import TestSupport
         }
         @Sendable func received() -> [[String: Any]] {
             bodies.withLock { $0 }.compactMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        }
+        // A direct on-call webhook of Scalewatch's own (no Alertmanager in between).
+        let directBodies = Mutex<[Data]>([])
+        let direct = try await TestTargetServer.start(method: .post) { request in
+            var request = request
+            let body = try await request.collectBody(upTo: 1 << 20)
+            directBodies.withLock { $0.append(Data(buffer: body)) }
+            return TestTargetServer.text("ok")
+        }
+        defer { Task { await direct.stop() } }
+        @Sendable func directPayloads() -> [[String: Any]] {
+            directBodies.withLock { $0 }.compactMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
         }
         defer { Task { await hook.stop() } }
         let amPort = freeLoopbackPort()
@@ -84,6 +97,13 @@ import TestSupport
               alertmanagers:
                 - static_configs: [{targets: ['127.0.0.1:\(amPort)']}]
                   timeout: 2s
+              webhooks:
+                - name: team-inference
+                  url: http://127.0.0.1:\(direct.port)/hook
+                  group_by: [alertname]
+                  group_wait: 1s
+                  group_interval: 2s
+                  repeat_interval: 1h
             scrape_configs:
               - job_name: app
                 static_configs: [{targets: ['127.0.0.1:\(target.port)']}]
@@ -111,6 +131,16 @@ import TestSupport
         #expect(await EndToEndTests.eventually(15) { payloads("QueueBacklog", "firing") >= 1 })
         let first = received().first { ($0["status"] as? String) == "firing" }
         #expect((first?["version"] as? String) == "4" && (first?["receiver"] as? String) == "hook")
+        // Alertmanager's fingerprint of the alert is the one Scalewatch's webhooks compute.
+        let held = try JSONSerialization.jsonObject(with: Data(try await EndToEndTests.get("http://127.0.0.1:\(amPort)/api/v2/alerts").body.utf8)) as? [[String: Any]]
+        let backlog = try #require(held?.first { ($0["labels"] as? [String: String])?["alertname"] == "QueueBacklog" })
+        let labels = try #require(backlog["labels"] as? [String: String])
+        #expect(backlog["fingerprint"] as? String == String(format: "%016llx", WebhookPayload.fingerprint(labels)))
+        // The direct webhook got Alertmanager's payload shape from Scalewatch itself.
+        #expect(await EndToEndTests.eventually(10) { directPayloads().contains { ($0["status"] as? String) == "firing" } })
+        let hooked = try #require(directPayloads().first)
+        #expect(hooked["version"] as? String == "4" && hooked["receiver"] as? String == "team-inference"
+                && hooked["groupKey"] as? String == #"{}:{alertname="QueueBacklog"}"#, "\(hooked)")
 
         // Alertmanager goes away for a minute; meanwhile a second alert fires.
         #expect(await alertmanager.stop() == 0)
@@ -126,6 +156,10 @@ import TestSupport
         // The condition clears: the resolution reaches the receiver.
         load.withLock { $0.queue = 1 }
         #expect(await EndToEndTests.eventually(30) { payloads("QueueBacklog", "resolved") >= 1 }, "\(run.output.suffix(8))")
+        #expect(await EndToEndTests.eventually(15) {
+            directPayloads().contains { ($0["status"] as? String) == "resolved" && ($0["groupLabels"] as? [String: String])?["alertname"] == "QueueBacklog" }
+        })
+        #expect(directPayloads().filter { ($0["groupLabels"] as? [String: String])?["alertname"] == "QueueBacklog" && ($0["status"] as? String) == "firing" }.count == 1)
         // Each firing alert was delivered once: resends within the repeat interval are not re-notified.
         #expect(payloads("QueueBacklog", "firing") == 1)
         #expect(payloads("CacheFull", "firing") == 1)
