@@ -2,6 +2,7 @@ import ConfigSupport
 import Foundation
 import Logging
 import Prometheus
+import Rules
 import Scrape
 import Server
 import Simulator
@@ -39,6 +40,7 @@ public enum Demo {
         let running = Mutex<Controller?>(nil)
         let status = Task {
             var previous = (t: ContinuousClock.now, samples: 0)
+            var alertStates: [String: AlertState] = [:]
             while !Task.isCancelled {
                 do { try await Task.sleep(for: options.statusEvery) } catch { return }
                 do { try writeTargets(simulation, port: simulator.port, to: targetsFile) } catch { logger.warning("demo targets: \(error)") }
@@ -49,6 +51,7 @@ public enum Demo {
                                         samplesPerSecond: Double(samples - previous.samples) / seconds(now - previous.t),
                                         alerts: controller.ruleGroups))
                 previous = (now, samples)
+                for line in StatusLine.transitions(controller.ruleGroups, since: &alertStates) { print(line) }
             }
         }
         defer { status.cancel() }

@@ -14,6 +14,25 @@ enum StatusLine {
             + (alerts.isEmpty ? "" : " · alerts \(count(alerts, .firing)) firing, \(count(alerts, .pending)) pending")
     }
 
+    /// `ALERT firing: Name{labels}` and `ALERT resolved: …` for alerts whose state changed.
+    static func transitions(_ groups: [GroupState], since previous: inout [String: AlertState]) -> [String] {
+        var lines: [String] = []
+        var current: [String: AlertState] = [:]
+        for group in groups {
+            for rule in group.alerting.values {
+                for alert in rule.active.values {
+                    let name = (alert.labels["alertname"] ?? "") + Labels(alert.labels.filter { $0.key != "alertname" }).description
+                    current[name] = alert.state
+                    if previous[name] != alert.state && alert.state != .pending {
+                        lines.append("ALERT \(alert.state == .firing ? "firing" : "resolved"): \(name) \(alert.annotations["description"] ?? "")")
+                    }
+                }
+            }
+        }
+        previous = current
+        return lines
+    }
+
     static func count(_ groups: [GroupState], _ state: AlertState) -> Int {
         groups.reduce(0) { $0 + $1.alerting.values.reduce(0) { $0 + $1.active.values.filter { $0.state == state }.count } }
     }
