@@ -174,21 +174,7 @@ public final class Notifier: Sendable {
 
     /// Alertmanager v2's `postableAlerts` JSON.
     static func json(_ alerts: [NotifierAlert]) -> [UInt8] {
-        func str(_ s: String) -> String {
-            var out = "\""
-            for c in s.unicodeScalars {
-                switch c {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default: if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
-                }
-            }
-            return out + "\""
-        }
-        func map(_ m: [String: String]) -> String { "{" + m.keys.sorted().map { "\(str($0)):\(str(m[$0]!))" }.joined(separator: ",") + "}" }
+        let str = WebhookPayload.string, map = WebhookPayload.map
         let items = alerts.map { a -> String in
             var fields = [#""labels":\#(map(a.labels))"#, #""annotations":\#(map(a.annotations))"#]
             if a.startsAtMs != 0 { fields.append(#""startsAt":\#(str(Timestamp.rfc3339(a.startsAtMs)))"#) }
