@@ -133,4 +133,46 @@ import TestSupport
         let fine = ConfigCheck.run(paths: [good])
         #expect(fine.exitCode == 0 && fine.output.contains("1 rule files, 1 rules"), "\(fine.output)")
     }
+
+    @Test func alertingSectionReadsAlertmanagersWebhooksAndRelabeling() throws {
+        let config = try ScalewatchConfig(text: """
+            global: {external_labels: {cluster: east}}
+            alerting:
+              alertmanagers:
+                - static_configs: [{targets: ['am-0:9093', 'am-1:9093']}]
+                  scheme: https
+                  path_prefix: /alertmanager/
+                  timeout: 5s
+                  basic_auth: {username: scalewatch, password: secret}
+              webhooks:
+                - url: https://oncall.example/hook
+                  group_by: [alertname, cluster_queue]
+                  group_wait: 10s
+              alert_relabel_configs:
+                - {source_labels: [severity], regex: info, action: drop}
+            """, file: "a.yml")
+        let am = try #require(config.alerting.alertmanagers.first)
+        #expect(am.urls == ["https://am-0:9093/alertmanager/api/v2/alerts", "https://am-1:9093/alertmanager/api/v2/alerts"])
+        #expect(am.timeoutMs == 5_000 && am.basicAuth?.username == "scalewatch")
+        let hook = try #require(config.alerting.webhooks.first)
+        #expect(hook.name == "webhook-0" && hook.groupBy == ["alertname", "cluster_queue"] && hook.groupWaitMs == 10_000 && hook.repeatIntervalMs == 14_400_000)
+        #expect(Relabeler.process(["alertname": "A", "severity": "info"], config.alertRelabelConfigs) == nil)
+        #expect(Relabeler.process(["alertname": "A", "severity": "page"], config.alertRelabelConfigs) != nil)
+        #expect {
+            _ = try ScalewatchConfig(text: """
+                alerting:
+                  alertmanagers:
+                    - api_version: v1
+                      static_configs: [{targets: []}]
+                  webhooks:
+                    - url: ftp://nope
+                      group_interval: 5m
+                      repeat_interval: 1m
+                """, file: "b.yml")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("only api_version v2 is supported") && text.contains("needs at least one target")
+                && text.contains("url must be an http or https URL") && text.contains("repeat_interval shorter than group_interval")
+        }
+    }
 }
