@@ -129,7 +129,10 @@ let package = Package(
         ),
         .testTarget(
             name: "NotifyTests",
-            dependencies: ["Notify", "ConfigSupport", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "Notify", "ConfigSupport", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         .testTarget(
             name: "RulesTests",

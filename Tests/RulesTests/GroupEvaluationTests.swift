@@ -139,4 +139,28 @@ import TSDB
         after.evaluate(at: 18 * 60_000, context: context)
         #expect(after.alerting[0]!.active.values.first?.state == .firing)
     }
+
+    @Test func queryOffsetShiftsTheQueryNotTheAlertTimes() throws {
+        let storage = try Storage(options: StorageOptions(retentionMs: 1 << 50))
+        let app = storage.appender()
+        let s = app.series(for: Labels(["__name__": "waiting"]))
+        try app.append(s, 0, 1)
+        try app.append(s, 60_000, 20)
+        app.commit()
+        var state = GroupState(group: try Self.group("""
+            groups:
+              - name: g
+                query_offset: 1m
+                rules:
+                  - alert: Waiting
+                    expr: waiting > 10
+            """))
+        let context = RuleContext(storage: storage)
+        state.evaluate(at: 60_000, context: context)
+        #expect(state.alerting[0]!.active.isEmpty)
+        state.evaluate(at: 120_000, context: context)
+        #expect(state.alerting[0]!.active.values.first?.activeAtMs == 120_000)
+        // ALERTS is written at the query's time.
+        #expect(try Self.value(storage, "ALERTS", at: 60_000).count == 1)
+    }
 }

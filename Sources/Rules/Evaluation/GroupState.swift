@@ -41,7 +41,7 @@ public struct GroupState: Sendable {
             var rule = health[i]
             rule.lastEvaluationMs = t
             do {
-                let samples = try evaluateRule(i, at: queryTime, context: context)
+                let samples = try evaluateRule(i, at: t, queryTime: queryTime, context: context)
                 try write(samples, rule: i, at: queryTime, storage: context.storage)
                 rule.status = .ok
                 rule.lastError = ""
@@ -63,8 +63,10 @@ public struct GroupState: Sendable {
         evaluationSeconds = Self.seconds(ContinuousClock.now - began)
     }
 
-    private mutating func evaluateRule(_ i: Int, at t: Int64, context: RuleContext) throws -> [(labels: [String: String], value: Double)] {
-        let result = try context.query(group.rules[i].expr, t)
+    /// The rule's samples; alert state keeps evaluation times (`t`), the query runs at `queryTime`
+    /// (`t` less the group's query offset), as Prometheus does.
+    private mutating func evaluateRule(_ i: Int, at t: Int64, queryTime: Int64, context: RuleContext) throws -> [(labels: [String: String], value: Double)] {
+        let result = try context.query(group.rules[i].expr, queryTime)
         switch group.rules[i] {
         case .recording(let r):
             var out: [(labels: [String: String], value: Double)] = []
