@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "PromQL", targets: ["PromQL"]),
         .library(name: "Rules", targets: ["Rules"]),
         .library(name: "Notify", targets: ["Notify"]),
+        .library(name: "Autoscale", targets: ["Autoscale"]),
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "Remote", targets: ["Remote"]),
         .library(name: "Server", targets: ["Server"]),
@@ -50,6 +51,7 @@ let package = Package(
             ]
         ),
         .target(name: "PromQL", dependencies: ["TSDB"]),
+        .target(name: "Autoscale", dependencies: ["PromQL"]),
         .target(
             name: "Notify",
             dependencies: [
@@ -127,6 +129,7 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        .testTarget(name: "AutoscaleTests", dependencies: ["Autoscale"]),
         .testTarget(
             name: "NotifyTests",
             dependencies: [
