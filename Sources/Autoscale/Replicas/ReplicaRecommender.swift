@@ -1,0 +1,92 @@
+/// A replica policy's recommender: the HPA core on the policy's signals, then burst mode,
+/// the forecast over the start-up lead time (never below the reactive result), scale to zero,
+/// and the HPA's stabilization, policies and bounds — each step recorded in the explanation.
+public struct ReplicaRecommender: Sendable {
+    public struct Settings: Sendable {
+        public var minReplicas = 1
+        public var maxReplicas = 10
+        public var behavior = HPABehavior.kubernetesDefault
+        public var tolerance = HPATolerance()
+        public var burst: BurstMode? = BurstMode()
+        /// Forecast the first signal this far ahead (a new replica's start-up time); nil: reactive only.
+        public var leadTimeMs: Int64? = nil
+        public var scaleToZero: ScaleToZero? = nil
+        public init() {}
+    }
+
+    /// One evaluation's view of the workload: each signal's current value and target per
+    /// replica (AverageValue), its recent history for the forecast, and the replicas.
+    public struct Input: Sendable {
+        public var signals: [(name: String, value: Double, targetPerReplica: Double)]
+        public var panicSignals: [Double]? = nil
+        public var history: [Double] = []
+        public var historyStepMs: Int64 = 15_000
+        public var currentReplicas: Int
+        public var readyReplicas: Int
+
+        public init(signals: [(name: String, value: Double, targetPerReplica: Double)], currentReplicas: Int, readyReplicas: Int) {
+            self.signals = signals
+            self.currentReplicas = currentReplicas
+            self.readyReplicas = readyReplicas
+        }
+    }
+
+    public private(set) var settings: Settings
+    private var hpa: HPAController
+
+    public init(settings: Settings) {
+        self.settings = settings
+        hpa = HPAController(minReplicas: settings.minReplicas, maxReplicas: settings.maxReplicas, behavior: settings.behavior, tolerance: settings.tolerance)
+    }
+
+    /// The recommendation at `now` and how it came about.
+    public mutating func recommend(at now: Int64, _ input: Input) -> (replicas: Int, explanation: Explanation) {
+        var e = Explanation()
+        for s in input.signals { e.inputs[s.name] = s.value }
+        e.inputs["replicas"] = Double(input.currentReplicas)
+        e.inputs["ready"] = Double(input.readyReplicas)
+        let current = input.currentReplicas
+        func raw(_ values: [Double]) -> Int {
+            let metrics = zip(input.signals, values).map { HPAMetric.externalAverageValue(total: $1, target: $0.targetPerReplica) }
+            var probe = HPAController(minReplicas: 0, maxReplicas: Int.max / 2, behavior: settings.behavior, tolerance: settings.tolerance)
+            return probe.decide(at: now, currentReplicas: max(1, current), metrics: metrics).proposed ?? current
+        }
+        var desired = raw(input.signals.map(\.value))
+        e.step("hpa", Double(desired), "ceil(signal / target per replica), tolerance \(settings.tolerance.scaleUp)")
+        if var burst = settings.burst, let panic = input.panicSignals {
+            let panicDesired = raw(panic)
+            desired = burst.decide(at: now, readyReplicas: input.readyReplicas, stableDesired: desired, panicDesired: panicDesired)
+            settings.burst = burst
+            e.step("burst", Double(desired), burst.inBurst ? "burst: short window asks for \(panicDesired)" : "calm")
+        }
+        if let lead = settings.leadTimeMs, let first = input.signals.first, !input.history.isEmpty {
+            let f = Forecaster.forecast(input.history, stepMs: input.historyStepMs, horizonMs: lead)
+            let predicted = raw([f.value] + input.signals.dropFirst().map(\.value))
+            e.inputs["forecast_\(first.name)"] = f.value
+            if predicted > desired { desired = predicted }
+            e.step("forecast", Double(desired), "\(f.method.rawValue) \(lead / 1000)s ahead asks for \(predicted); never below the reactive result")
+        }
+        if var zero = settings.scaleToZero, let first = input.signals.first {
+            desired = zero.apply(at: now, signal: first.value, desired: desired, minReplicas: settings.minReplicas == 0 ? 1 : settings.minReplicas)
+            settings.scaleToZero = zero
+            e.step("scale-to-zero", Double(desired), desired == 0 ? "idle past the cooldown" : "active")
+            if desired == 0 {
+                e.final = 0
+                return (0, e)
+            }
+        }
+        // The HPA's stabilization, policies and bounds on the combined proposal.
+        let decision = hpa.decide(at: now, currentReplicas: max(1, current), metrics: [.value(current: Double(desired), target: 1)], readyPods: 1)
+        e.step("stabilized", Double(decision.stabilized), "scale-down window \(settings.behavior.scaleDown.stabilizationWindowSeconds)s")
+        if settings.burst?.inBurst == true, desired > decision.replicas {
+            // A burst scales up within one evaluation: the rate policies do not hold it back.
+            let replicas = min(desired, settings.maxReplicas)
+            e.step("policy", Double(replicas), "burst: rate policies lifted, bounded by maxReplicas")
+            e.final = Double(replicas)
+            return (replicas, e)
+        }
+        e.step("policy", Double(decision.replicas), decision.reason)
+        e.final = Double(decision.replicas)
+        return (decision.replicas, e)
+    }
+}
