@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What a template may reach beyond its data: `query` (the engine, in-process) and the
 /// external URL.
 public struct TemplateEnvironment: Sendable {
@@ -39,13 +41,29 @@ public struct Template: Sendable {
         let external = TemplateValue.map(externalLabels.mapValues { .string($0) })
         let data = TemplateValue.map(["Labels": labelMap, "ExternalLabels": external, "ExternalURL": .string(environment.externalURL), "Value": .number(value)])
         do {
-            let template = try Template(text, name: name)
+            let template = try parsed(text, name: name)
             return try template.expand(data: data, variables: [
                 "$labels": labelMap, "$externalLabels": external, "$externalURL": .string(environment.externalURL), "$value": .number(value),
             ], environment: environment)
         } catch {
             return "<error expanding template: \(error)>"
         }
+    }
+}
+
+extension Template {
+    /// Parsed templates by text: rules expand the same few texts every evaluation.
+    private static let cache = Mutex<[String: Template]>([:])
+
+    static func parsed(_ text: String, name: String) throws(TemplateError) -> Template {
+        let key = name + "\u{1}" + text
+        if let t = cache.withLock({ $0[key] }) { return t }
+        let t = try Template(text, name: name)
+        cache.withLock { c in
+            if c.count > 10_000 { c.removeAll() }
+            c[key] = t
+        }
+        return t
     }
 }
 
