@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "ScalewatchApp",
             dependencies: [
-                "Exposition", "TSDB", "ConfigSupport", "Scrape", "Remote", "Simulator", "Server", "PromQL", "Rules", "Notify",
+                "Exposition", "TSDB", "ConfigSupport", "Scrape", "Remote", "Simulator", "Server", "PromQL", "Rules", "Notify", "Autoscale",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

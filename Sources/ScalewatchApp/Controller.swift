@@ -1,4 +1,5 @@
 import Foundation
+import Autoscale
 import ConfigSupport
 import Logging
 import Notify
@@ -22,6 +23,8 @@ public final class Controller: Service, Sendable {
     let state: Mutex<State>
     /// Called once the store is open and scraping has started (the demo's status line, tests).
     let onReady: @Sendable (Controller) async -> Void
+    let actuator: (any Actuator)?
+    let onDecision: @Sendable (AutoscaleService.Latest) -> Void
 
     struct State: Sendable {
         var config: ScalewatchConfig
@@ -30,6 +33,7 @@ public final class Controller: Service, Sendable {
         var manager: ScrapeManager? = nil
         var remoteWrites: [RemoteWriteQueue] = []
         var rules: RuleManager? = nil
+        var autoscale: AutoscaleService? = nil
         var notifier: Notifier? = nil
         var notifierTask: Task<Void, Never>? = nil
         var webhooks: WebhookDispatcher? = nil
@@ -41,7 +45,10 @@ public final class Controller: Service, Sendable {
     let startTimeMs = wallClockMilliseconds()
 
     public init(config: ScalewatchConfig, configPath: String?, registry: PrometheusCollectorRegistry, logger: Logger,
+                actuator: (any Actuator)? = nil, onDecision: @escaping @Sendable (AutoscaleService.Latest) -> Void = { _ in },
                 onReady: @escaping @Sendable (Controller) async -> Void = { _ in }) {
+        self.actuator = actuator
+        self.onDecision = onDecision
         self.configPath = configPath
         self.logger = logger
         self.registry = registry
@@ -65,7 +72,8 @@ public final class Controller: Service, Sendable {
             reload: { [self] in await reload() },
             now: { wallClockMilliseconds() },
             status: { [self] in status },
-            rules: { [self] in ruleGroups })
+            rules: { [self] in ruleGroups },
+            recommendations: { [self] in state.withLock { $0.autoscale }?.recommendations.map(\.json) ?? [] })
     }
 
     /// What `/api/v1/status/*` reports.
@@ -120,10 +128,14 @@ public final class Controller: Service, Sendable {
         do { try rules.apply(Self.ruleSettings(config)) } catch {
             logger.error("rule files rejected; no rules run until a reload fixes them", metadata: ["issues": "\(error)"])
         }
+        let autoscale = AutoscaleService(config: config.autoscaling, storage: storage, actuator: actuator, logger: logger,
+                                         now: { wallClockMilliseconds() }, onDecision: onDecision)
+        state.withLock { $0.autoscale = autoscale }
         await onReady(self)
         let housekeeping = StorageHousekeeping(storage: storage, logger: logger, now: { wallClockMilliseconds() })
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await housekeeping.run() }
+            if !config.autoscaling.replicas.isEmpty { group.addTask { await autoscale.run() } }
             group.addTask { [self] in
                 for await _ in await UnixSignalsSequence(trapping: .sighup) {
                     if let problem = await reload() { logger.error("reload rejected: \(problem)") }

@@ -34,7 +34,7 @@ public enum Demo {
         let targetsFile = directory + "/model-servers.json"
         try writeTargets(simulation, port: simulator.port, to: targetsFile)
         let config = try ScalewatchConfig(
-            text: configText(simulatorPort: simulator.port, targetsFile: targetsFile, dataPath: directory + "/data",
+            text: configText(simulation: simulation, simulatorPort: simulator.port, targetsFile: targetsFile, dataPath: directory + "/data",
                              port: options.port, interval: options.scrapeInterval),
             file: "<embedded demo config>")
         let running = Mutex<Controller?>(nil)
@@ -57,9 +57,13 @@ public enum Demo {
         defer { status.cancel() }
         try await ScalewatchRunner.run(
             config: config, configPath: nil, registry: registry, logger: logger,
+            actuator: SimulatorActuator(simulation: simulation),
+            onDecision: { decision in
+                if decision.replicas != decision.currentReplicas { print("SCALE \(decision.oneLine)") }
+            },
             onListening: { url in
                 print("Scalewatch demo: API and /federate at \(url)   (simulator at http://127.0.0.1:\(simulator.port)/targets)")
-                print("Try: curl -s '\(url)/federate?match[]=up'   ·   \(url)/api/v1/targets   ·   Ctrl-C to stop")
+                print("Try: curl -s '\(url)/federate?match[]=up'   ·   \(url)/api/v1/recommendations   ·   \(url)/api/v1/alerts   ·   Ctrl-C to stop")
             },
             onReady: { controller in running.withLock { $0 = controller } })
         await simulator.stop()
@@ -75,7 +79,7 @@ public enum Demo {
         _ = rename(temporary, path)
     }
 
-    static func configText(simulatorPort: Int, targetsFile: String, dataPath: String, port: Int, interval: String) -> String {
+    static func configText(simulation: Simulation, simulatorPort: Int, targetsFile: String, dataPath: String, port: Int, interval: String) -> String {
         // The shipped alerts, when run from the repository (as `swift run scalewatch demo` is).
         let alerts = FileManager.default.currentDirectoryPath + "/alerts"
         let ruleFiles = FileManager.default.fileExists(atPath: alerts + "/kueue.yml") ? "rule_files: ['\(alerts)/*.yml']" : ""
@@ -90,6 +94,25 @@ public enum Demo {
         \(ruleFiles)
         web:
           listen_address: 127.0.0.1:\(port)
+        # The vLLM models scale on their load and latency, applied to the simulated replicas.
+        autoscaling:
+          interval: 15s
+          replicas:
+        \(simulation.config.models.filter { $0.kind == .vllm }.map { m in """
+            - name: \(SimulatedEndpoint.slug(m.name))
+              target: \(m.name)
+              mode: apply
+              min_replicas: 1
+              max_replicas: 8
+              lead_time: 2m
+              signals:
+                - name: requests_in_flight
+                  query: 'sum(vllm:num_requests_running{model_name="\(m.name)"}) + sum(vllm:num_requests_waiting{model_name="\(m.name)"})'
+                  target_per_replica: \(Int(m.concurrency / 2))
+                - name: p95_latency_seconds
+                  query: 'histogram_quantile(0.95, sum by (le) (rate(vllm:e2e_request_latency_seconds_bucket{model_name="\(m.name)"}[2m])))'
+                  target: 20
+        """ }.joined(separator: "\n"))
         scrape_configs:
           - job_name: kueue
             metrics_path: /kueue/metrics

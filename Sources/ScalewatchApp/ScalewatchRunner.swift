@@ -1,3 +1,4 @@
+import Autoscale
 import Hummingbird
 import Logging
 import Prometheus
@@ -10,13 +11,16 @@ public enum ScalewatchRunner {
     public static func run(
         config: ScalewatchConfig, configPath: String?, registry: PrometheusCollectorRegistry, logger: Logger,
         extraServices: [any Service] = [],
+        actuator: (any Actuator)? = nil,
+        onDecision: @escaping @Sendable (AutoscaleService.Latest) -> Void = { _ in },
         onListening: @escaping @Sendable (String) -> Void = { _ in },
         onReady: @escaping @Sendable (Controller) async -> Void = { _ in }
     ) async throws {
         guard let listen = HostPort(config.web.listenAddress) else {
             throw RunError(message: "web.listen_address \"\(config.web.listenAddress)\" is not host:port")
         }
-        let controller = Controller(config: config, configPath: configPath, registry: registry, logger: logger, onReady: onReady)
+        let controller = Controller(config: config, configPath: configPath, registry: registry, logger: logger,
+                                    actuator: actuator, onDecision: onDecision, onReady: onReady)
         var serverLogger = logger
         serverLogger.logLevel = max(logger.logLevel, .notice)
         let app = Application(

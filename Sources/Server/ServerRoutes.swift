@@ -31,13 +31,17 @@ public struct ServerContext: Sendable {
     public let status: @Sendable () -> ServerStatus
     /// The rule groups and their state (empty without rule files).
     public let rules: @Sendable () -> [GroupState]
+    /// The latest recommendation of each autoscaling policy, as JSON objects.
+    public let recommendations: @Sendable () -> [String]
 
     public init(
         storage: @escaping @Sendable () -> Storage?, metrics: @escaping @Sendable () -> SelfMetrics?, scrapePools: @escaping @Sendable () -> [ScrapePool],
         externalLabels: @escaping @Sendable () -> [String: String], reload: @escaping @Sendable () async -> String?,
         now: @escaping @Sendable () -> Int64, status: @escaping @Sendable () -> ServerStatus = { ServerStatus() },
-        rules: @escaping @Sendable () -> [GroupState] = { [] }
+        rules: @escaping @Sendable () -> [GroupState] = { [] },
+        recommendations: @escaping @Sendable () -> [String] = { [] }
     ) {
+        self.recommendations = recommendations
         self.status = status
         self.rules = rules
         self.storage = storage
@@ -102,6 +106,11 @@ public enum ServerRoutes {
             json(RulesAPI.rules(context.rules(), type: FormValues(request.uri.query).first("type")))
         }
         router.get("/api/v1/alerts") { _, _ in json(RulesAPI.alerts(context.rules())) }
+        router.get("/api/v1/recommendations") { request, _ in
+            let policy = FormValues(request.uri.query).first("policy")
+            let all = context.recommendations().filter { policy == nil || $0.contains("\"policy\":\(QueryAPI.jsonString(policy!)),") }
+            return json(#"{"status":"success","data":["# + all.joined(separator: ",") + "]}")
+        }
         for method in [HTTPRequest.Method.get, .post] {
             router.on("/api/v1/format_query", method: method) { request, _ in
                 try await answer(request) { form in StatusAPI.formatQuery(form) }

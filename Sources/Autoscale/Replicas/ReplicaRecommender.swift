@@ -14,10 +14,20 @@ public struct ReplicaRecommender: Sendable {
         public init() {}
     }
 
-    /// One evaluation's view of the workload: each signal's current value and target per
-    /// replica (AverageValue), its recent history for the forecast, and the replicas.
+    /// How a signal's target reads, as the HPA's metric targets do.
+    public enum TargetKind: String, Sendable {
+        /// The signal is a total over replicas; the target is per replica (`AverageValue`).
+        case averageValue = "AverageValue"
+        /// The signal is one value (a latency, a ratio); replicas scale with signal / target (`Value`).
+        case value = "Value"
+    }
+
+    /// One evaluation's view of the workload: each signal's current value and target (per
+    /// replica for `averageValue`), its recent history for the forecast, and the replicas.
     public struct Input: Sendable {
         public var signals: [(name: String, value: Double, targetPerReplica: Double)]
+        /// The kind of each signal's target (AverageValue when absent).
+        public var kinds: [TargetKind] = []
         public var panicSignals: [Double]? = nil
         public var history: [Double] = []
         public var historyStepMs: Int64 = 15_000
@@ -47,7 +57,11 @@ public struct ReplicaRecommender: Sendable {
         e.inputs["ready"] = Double(input.readyReplicas)
         let current = input.currentReplicas
         func raw(_ values: [Double]) -> Int {
-            let metrics = zip(input.signals, values).map { HPAMetric.externalAverageValue(total: $1, target: $0.targetPerReplica) }
+            let metrics = zip(input.signals, values).enumerated().map { i, pair -> HPAMetric in
+                let kind = i < input.kinds.count ? input.kinds[i] : .averageValue
+                return kind == .value ? .value(current: pair.1, target: pair.0.targetPerReplica)
+                    : .externalAverageValue(total: pair.1, target: pair.0.targetPerReplica)
+            }
             var probe = HPAController(minReplicas: 0, maxReplicas: Int.max / 2, behavior: settings.behavior, tolerance: settings.tolerance)
             return probe.decide(at: now, currentReplicas: max(1, current), metrics: metrics).proposed ?? current
         }
@@ -61,8 +75,10 @@ public struct ReplicaRecommender: Sendable {
         }
         if let lead = settings.leadTimeMs, let first = input.signals.first, !input.history.isEmpty {
             let f = Forecaster.forecast(input.history, stepMs: input.historyStepMs, horizonMs: lead)
-            let predicted = raw([f.value] + input.signals.dropFirst().map(\.value))
-            e.inputs["forecast_\(first.name)"] = f.value
+            // Load signals are never negative: a falling trend is cut at zero.
+            let value = max(0, f.value)
+            let predicted = raw([value] + input.signals.dropFirst().map(\.value))
+            e.inputs["forecast_\(first.name)"] = value
             if predicted > desired { desired = predicted }
             e.step("forecast", Double(desired), "\(f.method.rawValue) \(lead / 1000)s ahead asks for \(predicted); never below the reactive result")
         }

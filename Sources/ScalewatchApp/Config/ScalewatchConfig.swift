@@ -19,6 +19,8 @@ public struct ScalewatchConfig: Sendable, Equatable {
     /// `alerting`: Alertmanagers and alert relabeling.
     public var alerting = AlertingConfig()
     public var alertRelabelConfigs: [RelabelConfig] = []
+    /// `autoscaling`: replica policies.
+    public var autoscaling = AutoscalingConfig()
     /// `rule_files`: globs, resolved against the config file's directory.
     public var ruleFiles: [String] = []
     /// How often firing alerts are sent again (the `--rules.alert.resend-delay` flag, not the file).
@@ -29,8 +31,8 @@ public struct ScalewatchConfig: Sendable, Equatable {
     public init() {}
 
     /// Sections later issues add; named so the error says they are not read yet.
-    static let plannedSections: Set<String> = ["remote_read", "autoscaling", "kubernetes"]
-    static let sections: Set<String> = ["global", "scrape_configs", "storage", "web", "remote_write", "rule_files", "alerting"]
+    static let plannedSections: Set<String> = ["remote_read", "kubernetes"]
+    static let sections: Set<String> = ["global", "scrape_configs", "storage", "web", "remote_write", "rule_files", "alerting", "autoscaling"]
 
     /// Reads a config from text; throws every issue at once.
     public init(text: String, file: String) throws(ConfigError) {
@@ -72,6 +74,7 @@ public struct ScalewatchConfig: Sendable, Equatable {
         if let w = m["web"] { web = WebSection(reading: w) }
         remoteWrite = (m["remote_write"]?.list ?? []).compactMap(RemoteWriteConfig.init(reading:))
         ruleFiles = (m["rule_files"]?.stringList ?? []).map { root.document.resolvePath($0) }
+        if let a = m["autoscaling"] { autoscaling = AutoscalingConfig(reading: a) }
         if let a = m["alerting"] {
             var relabel: [RelabelConfig] = []
             alerting = AlertingConfig(reading: a) { node in relabel = (node.list ?? []).compactMap(RelabelConfig.init(reading:)) }

@@ -1,0 +1,93 @@
+import Autoscale
+import ConfigSupport
+import PromQL
+
+/// The `autoscaling` section (replica policies so far): each names its target, its signals as
+/// PromQL with targets, bounds and behaviour, and a mode — `recommend` (default: compute,
+/// export, explain), `dry-run` (also say what would be applied) or `apply`.
+public struct AutoscalingConfig: Sendable, Equatable {
+    public enum Mode: String, Sendable { case recommend, dryRun = "dry-run", apply }
+
+    public struct Signal: Sendable {
+        public var name: String
+        public var query: String
+        public var expr: Expr
+        public var target: Double
+        public var kind: ReplicaRecommender.TargetKind
+    }
+
+    public struct ReplicaPolicy: Sendable {
+        public var name: String
+        /// The workload: a Deployment, ServingRuntime or InferenceService name (a model name in the simulator).
+        public var target: String
+        public var mode = Mode.recommend
+        public var minReplicas = 1
+        public var maxReplicas = 10
+        public var signals: [Signal] = []
+        public var burst = true
+        public var leadTimeMs: Int64? = nil
+        public var scaleDownWindowSeconds = 300
+    }
+
+    public var intervalMs: Int64 = 15_000
+    public var replicas: [ReplicaPolicy] = []
+
+    public init() {}
+
+    /// Equal when every policy reads the same: queries compared as written.
+    public static func == (a: AutoscalingConfig, b: AutoscalingConfig) -> Bool {
+        func text(_ c: AutoscalingConfig) -> [String] {
+            c.replicas.map { p in
+                "\(p.name)|\(p.target)|\(p.mode)|\(p.minReplicas)|\(p.maxReplicas)|\(p.burst)|\(p.leadTimeMs ?? -1)|\(p.scaleDownWindowSeconds)|"
+                    + p.signals.map { "\($0.name)=\($0.query)@\($0.target)/\($0.kind)" }.joined(separator: ";")
+            }
+        }
+        return a.intervalMs == b.intervalMs && text(a) == text(b)
+    }
+
+    init(reading node: ConfigNode) {
+        guard let m = node.mapping(allowed: ["interval", "replicas", "resources", "quotas"]) else { return }
+        if let d = m["interval"]?.nonZeroDuration { intervalMs = d.milliseconds }
+        for key in ["resources", "quotas"] where m[key] != nil { m[key]?.fail("\(key) policies are not supported by this version of Scalewatch yet") }
+        var names = Set<String>()
+        for p in m["replicas"]?.list ?? [] {
+            guard let policy = Self.replicaPolicy(p) else { continue }
+            if !names.insert(policy.name).inserted { p.fail("policy name \"\(policy.name)\" is used twice") }
+            replicas.append(policy)
+        }
+    }
+
+    static func replicaPolicy(_ node: ConfigNode) -> ReplicaPolicy? {
+        guard let m = node.mapping(allowed: ["name", "target", "mode", "min_replicas", "max_replicas", "signals", "burst", "lead_time", "scale_down_window"]) else { return nil }
+        guard let name = m.require("name")?.string, let target = m.require("target")?.string else { return nil }
+        var p = ReplicaPolicy(name: name, target: target)
+        if let text = m["mode"]?.string {
+            if let mode = Mode(rawValue: text) { p.mode = mode } else { m["mode"]?.fail("mode must be recommend, dry-run or apply, got \"\(text)\"") }
+        }
+        if let n = m["min_replicas"]?.int { p.minReplicas = n }
+        if let n = m["max_replicas"]?.int { p.maxReplicas = n }
+        if p.minReplicas < 0 { m["min_replicas"]?.fail("min_replicas must not be negative") }
+        if p.minReplicas > p.maxReplicas { node.fail("min_replicas (\(p.minReplicas)) is above max_replicas (\(p.maxReplicas)): no replica count satisfies both") }
+        if let b = m["burst"]?.bool { p.burst = b }
+        if let d = m["lead_time"]?.duration { p.leadTimeMs = d.milliseconds }
+        if let d = m["scale_down_window"]?.duration { p.scaleDownWindowSeconds = Int(d.milliseconds / 1000) }
+        for s in m["signals"]?.list ?? [] {
+            guard let sm = s.mapping(allowed: ["name", "query", "target_per_replica", "target"]) else { continue }
+            guard let query = sm.require("query")?.string else { continue }
+            let expr: Expr
+            do { expr = try Parser.parse(query) } catch {
+                sm["query"]?.fail("could not parse query: \(error.describe(in: query))")
+                continue
+            }
+            let perReplica = sm["target_per_replica"]?.double, value = sm["target"]?.double
+            guard (perReplica == nil) != (value == nil), let target = perReplica ?? value, target > 0 else {
+                s.fail("a signal needs exactly one of target_per_replica (a total shared by replicas) or target (a value such as a latency), above zero")
+                continue
+            }
+            p.signals.append(Signal(name: sm["name"]?.string ?? "signal\(p.signals.count)", query: query, expr: expr, target: target,
+                                    kind: perReplica != nil ? .averageValue : .value))
+        }
+        if p.signals.isEmpty { node.fail("a replica policy needs at least one signal") }
+        return p
+    }
+}
