@@ -40,10 +40,11 @@ import TSDB
         let garbage = try await TestTargetServer.start { _ in TestTargetServer.text("requests_total{ oops\n\u{1}\u{2}binary") }
         let storage = try Storage(options: StorageOptions())
         let scraper = HTTPScraper()
-        let pool = ScrapePool(config: Self.job(), storage: storage, scraper: scraper, logger: Logger(label: "test"), seed: 1)
+        // A 1 s timeout: under a busy CI machine a 200 ms one can time out before the garbage is read.
+        let pool = ScrapePool(config: Self.job(interval: 1_000), storage: storage, scraper: scraper, logger: Logger(label: "test"), seed: 1)
         let goodAddress = "127.0.0.1:\(good.port)", badAddress = "127.0.0.1:\(garbage.port)"
         await pool.sync([TargetGroup(targets: [goodAddress, badAddress, "127.0.0.1:1"], source: "test")], fromFiles: false)
-        let healthy = await Self.eventually {
+        let healthy = await Self.eventually(15) {
             let up = Self.latest(storage, "up")
             return up[goodAddress]?.v == 1 && up[badAddress]?.v == 0 && up["127.0.0.1:1"]?.v == 0
         }
