@@ -21,6 +21,7 @@ let package = Package(
                 .product(name: "Scrape", package: "scalewatch"),
                 .product(name: "Remote", package: "scalewatch"),
                 .product(name: "PromQL", package: "scalewatch"),
+                .product(name: "Autoscale", package: "scalewatch"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Benchmarks/ScalewatchBenchmarks",

@@ -73,7 +73,7 @@ public final class Controller: Service, Sendable {
             now: { wallClockMilliseconds() },
             status: { [self] in status },
             rules: { [self] in ruleGroups },
-            recommendations: { [self] in state.withLock { $0.autoscale }?.recommendations.map(\.json) ?? [] })
+            recommendations: { [self] in state.withLock { $0.autoscale }?.recommendations.map { ($0.policy, $0.json) } ?? [] })
     }
 
     /// What `/api/v1/status/*` reports.

@@ -31,15 +31,15 @@ public struct ServerContext: Sendable {
     public let status: @Sendable () -> ServerStatus
     /// The rule groups and their state (empty without rule files).
     public let rules: @Sendable () -> [GroupState]
-    /// The latest recommendation of each autoscaling policy, as JSON objects.
-    public let recommendations: @Sendable () -> [String]
+    /// The latest recommendation of each autoscaling policy: its name and its JSON object.
+    public let recommendations: @Sendable () -> [(policy: String, json: String)]
 
     public init(
         storage: @escaping @Sendable () -> Storage?, metrics: @escaping @Sendable () -> SelfMetrics?, scrapePools: @escaping @Sendable () -> [ScrapePool],
         externalLabels: @escaping @Sendable () -> [String: String], reload: @escaping @Sendable () async -> String?,
         now: @escaping @Sendable () -> Int64, status: @escaping @Sendable () -> ServerStatus = { ServerStatus() },
         rules: @escaping @Sendable () -> [GroupState] = { [] },
-        recommendations: @escaping @Sendable () -> [String] = { [] }
+        recommendations: @escaping @Sendable () -> [(policy: String, json: String)] = { [] }
     ) {
         self.recommendations = recommendations
         self.status = status
@@ -108,8 +108,8 @@ public enum ServerRoutes {
         router.get("/api/v1/alerts") { _, _ in json(RulesAPI.alerts(context.rules())) }
         router.get("/api/v1/recommendations") { request, _ in
             let policy = FormValues(request.uri.query).first("policy")
-            let all = context.recommendations().filter { policy == nil || $0.contains("\"policy\":\(QueryAPI.jsonString(policy!)),") }
-            return json(#"{"status":"success","data":["# + all.joined(separator: ",") + "]}")
+            let all = context.recommendations().filter { policy == nil || $0.policy == policy }
+            return json(#"{"status":"success","data":["# + all.map(\.json).joined(separator: ",") + "]}")
         }
         for method in [HTTPRequest.Method.get, .post] {
             router.on("/api/v1/format_query", method: method) { request, _ in

@@ -99,7 +99,7 @@ import TSDB
 
     @Test func recommendationsAreListedAndFilteredByPolicy() async throws {
         let context = ServerContext(storage: { nil }, metrics: { nil }, scrapePools: { [] }, externalLabels: { [:] }, reload: { nil }, now: { 0 },
-                                    recommendations: { [#"{"policy":"llama","replicas":4}"#, #"{"policy":"mixtral","replicas":2}"#] })
+                                    recommendations: { [("llama", #"{"policy":"llama","replicas":4}"#), ("mixtral", #"{"policy":"mixtral","replicas":2}"#)] })
         try await Application(router: ServerRoutes.router(context)).test(.router) { client in
             try await Self.body(client, "/api/v1/recommendations") { code, body in
                 #expect(code == 200 && body == #"{"status":"success","data":[{"policy":"llama","replicas":4},{"policy":"mixtral","replicas":2}]}"#)

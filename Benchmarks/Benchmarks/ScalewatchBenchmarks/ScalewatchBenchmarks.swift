@@ -42,6 +42,7 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 1000
     )
     queryBenchmarks()
+    autoscaleBenchmarks()
 
     Benchmark("parse: the three fixtures") { benchmark in
         let clock = ContinuousClock()
