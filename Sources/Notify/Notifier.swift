@@ -125,8 +125,19 @@ public final class Notifier: Sendable {
     /// Ends `run` once the queue is sent.
     public func finish() { wake.finish() }
 
+    private let isShutDown = Atomic<Bool>(false)
+
+    /// A notifier dropped without `shutdown()` hands its clients to a task that closes them.
+    deinit {
+        guard !isShutDown.load(ordering: .relaxed) else { return }
+        var seen = Set<ObjectIdentifier>()
+        let clients = targets.map(\.client).filter { seen.insert(ObjectIdentifier($0)).inserted }
+        Task.detached { for c in clients { try? await c.shutdown() } }
+    }
+
     /// Closes the HTTP clients (after `run` has returned).
     public func shutdown() async {
+        isShutDown.store(true, ordering: .relaxed)
         var seen = Set<ObjectIdentifier>()
         for t in targets where seen.insert(ObjectIdentifier(t.client)).inserted { try? await t.client.shutdown() }
     }

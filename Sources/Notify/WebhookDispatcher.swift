@@ -40,7 +40,19 @@ public final class WebhookDispatcher: Sendable {
         for task in inFlight.withLock({ $0.values }) { task.cancel() }
     }
 
-    public func shutdown() async { try? await client.shutdown() }
+    private let isShutDown = Atomic<Bool>(false)
+
+    public func shutdown() async {
+        isShutDown.store(true, ordering: .relaxed)
+        try? await client.shutdown()
+    }
+
+    /// A dispatcher dropped without `shutdown()` hands its client to a task that closes it.
+    deinit {
+        guard !isShutDown.load(ordering: .relaxed) else { return }
+        let client = self.client
+        Task.detached { try? await client.shutdown() }
+    }
 
     private func deliver(_ payload: WebhookPayload, to config: WebhookConfig) {
         let key = config.url + "\u{1}" + payload.groupKey

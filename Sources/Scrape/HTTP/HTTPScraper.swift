@@ -34,13 +34,24 @@ public final class HTTPScraper: Sendable {
         return configuration
     }
 
+    private let isShutDown = Atomic<Bool>(false)
+
     public func shutdown() async throws {
+        isShutDown.store(true, ordering: .relaxed)
         let extra = serverNameClients.withLock { c in
             defer { c = [:] }
             return Array(c.values)
         }
         for c in extra { try await c.shutdown() }
         try await client.shutdown()
+    }
+
+    /// A scraper dropped without `shutdown()` (an error path) hands its clients to a task that
+    /// shuts them down, instead of letting them be freed open.
+    deinit {
+        guard !isShutDown.load(ordering: .relaxed) else { return }
+        let clients = [client] + serverNameClients.withLock { Array($0.values) }
+        Task.detached { for c in clients { try? await c.shutdown() } }
     }
 
     /// The client and URL for a target: with a TLS server name, a URL on that name and a client
