@@ -1,8 +1,8 @@
 /// `spec.behavior` of a HorizontalPodAutoscaler: per direction a stabilization window, policies
 /// and how to pick among them, with Kubernetes' defaults.
-public struct HPABehavior: Sendable, Equatable {
-    public struct Policy: Sendable, Equatable {
-        public enum Kind: String, Sendable { case pods = "Pods", percent = "Percent" }
+public struct HPABehavior: Sendable, Equatable, Codable {
+    public struct Policy: Sendable, Equatable, Codable {
+        public enum Kind: String, Sendable, Codable { case pods = "Pods", percent = "Percent" }
         public var kind: Kind
         public var value: Int
         public var periodSeconds: Int
@@ -14,9 +14,9 @@ public struct HPABehavior: Sendable, Equatable {
         }
     }
 
-    public enum Select: String, Sendable { case max = "Max", min = "Min", disabled = "Disabled" }
+    public enum Select: String, Sendable, Codable { case max = "Max", min = "Min", disabled = "Disabled" }
 
-    public struct Rules: Sendable, Equatable {
+    public struct Rules: Sendable, Equatable, Codable {
         public var stabilizationWindowSeconds: Int
         public var select: Select
         public var policies: [Policy]

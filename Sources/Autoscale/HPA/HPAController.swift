@@ -6,14 +6,14 @@ import Glibc
 /// metrics' proposals, stabilized over the behavior's windows, limited by its policies given the
 /// scale events of their periods, and kept within min and max replicas. Its memory (past
 /// recommendations and scale events) is what a checkpoint keeps.
-public struct HPAController: Sendable {
+public struct HPAController: Sendable, Codable {
     public var minReplicas: Int
     public var maxReplicas: Int
     public var behavior: HPABehavior
     public var tolerance: HPATolerance
 
-    struct Recommendation: Sendable, Equatable { var replicas: Int; var atMs: Int64 }
-    struct ScaleEvent: Sendable, Equatable { var change: Int; var atMs: Int64 }
+    struct Recommendation: Sendable, Equatable, Codable { var replicas: Int; var atMs: Int64 }
+    struct ScaleEvent: Sendable, Equatable, Codable { var change: Int; var atMs: Int64 }
     private(set) var recommendations: [Recommendation] = []
     private(set) var scaleUpEvents: [ScaleEvent] = []
     private(set) var scaleDownEvents: [ScaleEvent] = []

@@ -29,7 +29,7 @@ public struct PodSample: Sendable, Equatable {
 
 /// Kubernetes' tolerance: no change while the usage ratio is within it (0.1 by default; per
 /// direction since Kubernetes 1.33's configurable tolerance).
-public struct HPATolerance: Sendable, Equatable {
+public struct HPATolerance: Sendable, Equatable, Codable {
     public var scaleUp = 0.1
     public var scaleDown = 0.1
 

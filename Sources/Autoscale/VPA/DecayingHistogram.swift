@@ -4,9 +4,9 @@ import Glibc
 
 /// The VPA recommender's histogram: exponential buckets (each 5 % wider than the one before)
 /// whose samples lose half their weight every half-life (24 h), so recent usage counts most.
-public struct DecayingHistogram: Sendable, Equatable {
+public struct DecayingHistogram: Sendable, Equatable, Codable {
     /// Bucket geometry: the first bucket's size, the growth ratio and the largest value.
-    public struct Options: Sendable, Equatable {
+    public struct Options: Sendable, Equatable, Codable {
         public let firstBucketSize: Double
         public let ratio: Double
         public let buckets: Int
