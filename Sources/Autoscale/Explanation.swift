@@ -35,14 +35,7 @@ public struct Explanation: Sendable, Equatable {
 
     /// The full explanation as JSON: inputs, ordered steps, final value.
     public var json: String {
-        func str(_ s: String) -> String {
-            var out = "\""
-            for c in s {
-                if c == "\"" || c == "\\" { out.append("\\") }
-                out.append(c)
-            }
-            return out + "\""
-        }
+        let str = JSONString.quote
         func num(_ v: Double) -> String { v.isFinite ? (v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)") : "null" }
         let inputsJSON = "{" + inputs.keys.sorted().map { "\(str($0)):\(num(inputs[$0]!))" }.joined(separator: ",") + "}"
         let stepsJSON = "[" + steps.map { #"{"step":\#(str($0.name)),"value":\#(num($0.value)),"why":\#(str($0.note))}"# }.joined(separator: ",") + "]"

@@ -96,21 +96,7 @@ public enum QueryAPI {
         "{" + labels.keys.sorted().map { "\(jsonString($0)):\(jsonString(labels[$0]!))" }.joined(separator: ",") + "}"
     }
 
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ s: String) -> String { JSONString.quote(s) }
 
     /// A timestamp in seconds with up to three decimals (`1435781451.781`, `1435781451`).
     static func seconds(_ ms: Int64) -> String {

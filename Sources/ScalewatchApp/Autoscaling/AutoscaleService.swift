@@ -23,14 +23,7 @@ public final class AutoscaleService: Sendable {
 
         /// As `/api/v1/recommendations` shows it.
         public var json: String {
-            func str(_ s: String) -> String {
-                var out = "\""
-                for c in s {
-                    if c == "\"" || c == "\\" { out.append("\\") }
-                    out.append(c)
-                }
-                return out + "\""
-            }
+            let str = JSONString.quote
             return #"{"policy":\#(str(policy)),"target":\#(str(target)),"mode":\#(str(mode)),"currentReplicas":\#(currentReplicas),"#
                 + #""replicas":\#(replicas),"at":\#(Double(atMs) / 1000),"action":\#(str(applied)),"explanation":\#(str(explanation.oneLine(unit: "replicas"))),"#
                 + #""details":\#(explanation.json)}"#

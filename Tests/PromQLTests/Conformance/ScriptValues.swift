@@ -8,49 +8,13 @@ enum ScriptValues {
         return try? PromQLDuration.milliseconds(String(text))
     }
 
-    static func number(_ token: some StringProtocol) -> Double? {
-        switch token {
-        case "Inf", "+Inf": .infinity
-        case "-Inf": -.infinity
-        case "NaN": .nan
-        default: Double(token)
-        }
-    }
+    static func number(_ token: some StringProtocol) -> Double? { SeriesNotation.number(token) }
 
-    /// `0+10x3` → 0 10 20 30; `1x2` → 1 1 1; `_x2` → nil nil; `stale` → the marker; nil when a
-    /// value is a native histogram (`{{…}}`) or unreadable.
+    /// The series notation (`SeriesNotation`, shared with rule unit tests); nil when a value is
+    /// a native histogram (`{{…}}`) or unreadable.
     static func expand(_ tokens: [Substring]) -> [Double?]? {
-        var out: [Double?] = []
-        for token in tokens {
-            if token == "_" { out.append(nil); continue }
-            if token == "stale" { out.append(StalenessMarker.value); continue }
-            if token.hasPrefix("{{") { return nil }
-            // `0x59` is 0 repeated, not hexadecimal, in a series' values.
-            if let x = token.firstIndex(of: "x") {
-                let head = token[..<x]
-                guard let count = Int(token[token.index(after: x)...]) else { return nil }
-                if head == "_" {
-                    out.append(contentsOf: Array(repeating: nil, count: count))
-                    continue
-                }
-                var start = head, step = Substring("0"), sign = 1.0
-                if let plus = head.dropFirst().firstIndex(of: "+") {
-                    start = head[..<plus]
-                    step = head[head.index(after: plus)...]
-                } else if let minus = head.dropFirst().firstIndex(of: "-") {
-                    start = head[..<minus]
-                    step = head[head.index(after: minus)...]
-                    sign = -1
-                }
-                guard let a = number(start), let b = number(step) else { return nil }
-                // As the reference runner: each value is the start plus k steps, not a running sum.
-                for k in 0...count { out.append(a + sign * b * Double(k)) }
-                continue
-            }
-            guard let v = number(token) else { return nil }
-            out.append(v)
-        }
-        return out
+        if tokens.contains(where: { $0.hasPrefix("{{") }) { return nil }
+        return try? SeriesNotation.expand(tokens.joined(separator: " "))
     }
 
     /// `name{a="b"}` → labels, or nil when the text is not a series.

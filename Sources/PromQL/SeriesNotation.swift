@@ -1,7 +1,7 @@
 import TSDB
 
-/// The `values` notation of rule unit tests (`promtool test rules`): `1 2 3`, `a+bxN`, `a-bxN`,
-/// `axN`, `_` (no sample), `_xN`, `stale`.
+/// The series notation of PromQL test scripts and rule unit tests (`promtool test rules`):
+/// `1 2 3`, `a+bxN`, `a-bxN`, `axN` (N+1 values), `_` (no sample), `_xN` (N gaps), `stale`.
 public enum SeriesNotation {
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
@@ -35,7 +35,8 @@ public enum SeriesNotation {
         return out
     }
 
-    static func number(_ s: Substring) -> Double? {
+    /// A value as the notation writes it: a float, `Inf`, `+Inf`, `-Inf` or `NaN`.
+    public static func number(_ s: some StringProtocol) -> Double? {
         switch s {
         case "Inf", "+Inf": .infinity
         case "-Inf": -.infinity
