@@ -25,7 +25,7 @@ public enum Demo {
     public static func run(_ options: Options, registry: PrometheusCollectorRegistry, logger: Logger,
                            print: @escaping @Sendable (String) -> Void) async throws {
         let start = wallClockMilliseconds()
-        let simulation = Simulation(config: .standard(seed: options.seed), startMs: start)
+        let simulation = Simulation(config: scenario(seed: options.seed, startMs: start), startMs: start)
         let clock = SimulationClock(startMs: start, speed: options.speed, wallNow: { wallClockMilliseconds() })
         let simulator = try await SimulatorServer.start(simulation: simulation, clock: clock, logger: logger)
         let directory = NSTemporaryDirectory() + "scalewatch-demo-\(getpid())"
@@ -63,11 +63,32 @@ public enum Demo {
             },
             onListening: { url in
                 print("Scalewatch demo: API and /federate at \(url)   (simulator at http://127.0.0.1:\(simulator.port)/targets)")
+                print(scenarioNote)
                 print("Try: curl -s '\(url)/federate?match[]=up'   ·   \(url)/api/v1/recommendations   ·   \(url)/api/v1/alerts   ·   Ctrl-C to stop")
             },
             onReady: { controller in running.withLock { $0 = controller } })
         await simulator.stop()
     }
+
+    /// The model whose traffic surges past what its policy may scale to.
+    public static let surgingModel = "mistralai/Mixtral-8x7B-Instruct"
+    public static let surgingModelMaxReplicas = 3
+
+    /// The standard world plus the demo's story: 30 s in, Mixtral's traffic surges by 20
+    /// requests/s for 9 minutes, more than its 3-replica GPU budget serves, so its p95
+    /// latency breaches the 20 s SLO long enough for the alert to fire, then recovers.
+    public static func scenario(seed: UInt64, startMs: Int64) -> SimulationConfig {
+        var config = SimulationConfig.standard(seed: seed)
+        let start = Double(startMs) / 1000
+        config.surges = [TrafficSurge(model: surgingModel, start: start + 30, end: start + 30 + 9 * 60, extraRate: 20)]
+        return config
+    }
+
+    static let scenarioNote = """
+        Scenario: from 0:30 to 9:30 Mixtral's traffic surges past its 3-replica budget. Watch SCALE \
+        lines as the autoscaler reaches its maximum, ModelServerLatencySLOBreached go pending (~1 min), \
+        firing (~11 min, after its 10m 'for') and resolved (~15 min, once the 5m rate window is past the surge).
+        """
 
     static func writeTargets(_ simulation: Simulation, port: Int, to path: String) throws {
         let groups = SimulatorRoutes.targetGroups(simulation, host: "127.0.0.1:\(port)").filter {
@@ -79,7 +100,8 @@ public enum Demo {
         _ = rename(temporary, path)
     }
 
-    static func configText(simulation: Simulation, simulatorPort: Int, targetsFile: String, dataPath: String, port: Int, interval: String) -> String {
+    /// The demo's config: scrapes, the shipped rules, and apply-mode replica policies.
+    public static func configText(simulation: Simulation, simulatorPort: Int, targetsFile: String, dataPath: String, port: Int, interval: String) -> String {
         // The shipped alerts, when run from the repository (as `swift run scalewatch demo` is).
         let alerts = FileManager.default.currentDirectoryPath + "/alerts"
         let ruleFiles = FileManager.default.fileExists(atPath: alerts + "/kueue.yml") ? "rule_files: ['\(alerts)/*.yml']" : ""
@@ -103,7 +125,7 @@ public enum Demo {
               target: \(m.name)
               mode: apply
               min_replicas: 1
-              max_replicas: 8
+              max_replicas: \(m.name == surgingModel ? surgingModelMaxReplicas : 8)
               lead_time: 2m
               signals:
                 - name: requests_in_flight
@@ -112,6 +134,7 @@ public enum Demo {
                 - name: p95_latency_seconds
                   query: 'histogram_quantile(0.95, sum by (le) (rate(vllm:e2e_request_latency_seconds_bucket{model_name="\(m.name)"}[2m])))'
                   target: 20
+                  scale_down: false
         """ }.joined(separator: "\n"))
         scrape_configs:
           - job_name: kueue

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What kind of server a simulated model runs on.
 public enum ModelServerKind: String, Sendable, CaseIterable {
     /// A vLLM OpenAI-compatible server per replica (`vllm:*` metrics).
@@ -9,9 +13,10 @@ public enum ModelServerKind: String, Sendable, CaseIterable {
 /// One served model: its traffic, its replicas, and a fluid queueing model of them.
 ///
 /// Each replica serves up to `concurrency` requests at once, each taking `serviceSeconds`
-/// when unloaded; as utilisation ρ grows, latency grows as 1/(1−ρ) (an M/M/1-style delay
-/// per replica) and beyond capacity a backlog builds. Adding replicas lowers ρ, so latency
-/// and queue depth visibly fall.
+/// when unloaded. As utilisation ρ grows, a request's service time grows as 1 + ρ²/2 (a
+/// fuller batch decodes slower), it waits as in an M/M/c queue over all the replicas' slots
+/// (Sakasegawa's approximation), and beyond capacity a backlog builds. Adding replicas
+/// lowers ρ, so latency and queue depth visibly fall.
 public struct ModelServerSpec: Sendable, Equatable {
     public var name: String
     public var kind: ModelServerKind
@@ -63,9 +68,10 @@ struct ModelServerSim: Sendable {
     static let modelMeshBounds: [Double] = [0.5, 1, 2, 5, 10, 20, 50, 75, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 60000, 120_000, 300_000]
     static let sizeBounds: [Double] = [1024, 4096, 16384, 65536, 262_144, 1_048_576, 4_194_304]
 
-    init(spec: ModelServerSpec) {
+    init(spec: ModelServerSpec, surges: [TrafficSurge] = []) {
         self.spec = spec
         traffic = TrafficShape(baseRate: spec.meanRate)
+        traffic.surges = surges
         replicaCounters = Array(repeating: ReplicaCounters(), count: max(0, spec.replicas))
     }
 
@@ -89,8 +95,10 @@ struct ModelServerSim: Sendable {
         let done = min(demand, capacity)
         backlog = demand - done
         let rho = capacity > 0 ? min(0.98, currentRate * dt / capacity) : 0.98
-        latency = spec.serviceSeconds / (1 - rho)
-        queueSeconds = capacityPerSecond > 0 ? backlog / capacityPerSecond + (latency - spec.serviceSeconds) : 0
+        latency = spec.serviceSeconds * (1 + rho * rho / 2)
+        let slots = max(1, Double(spec.replicas) * spec.concurrency)
+        let wait = latency * pow(rho, (2 * (slots + 1)).squareRoot() - 1) / (slots * (1 - rho))
+        queueSeconds = capacityPerSecond > 0 ? backlog / capacityPerSecond + wait : 0
         running = min(Double(spec.replicas) * spec.concurrency, currentRate * latency)
         guard !replicaCounters.isEmpty else { return }
         let share = done / Double(replicaCounters.count)

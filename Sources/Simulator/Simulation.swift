@@ -21,7 +21,9 @@ public final class Simulation: Sendable {
         self.config = config
         let start = Double(startMs) / 1000
         world = Mutex(World(rng: SimRandom(seed: config.seed), now: start - 3600,
-                            models: config.models.map(ModelServerSim.init), kueue: KueueSim(specs: config.clusterQueues)))
+                            models: config.models.map { spec in
+                                ModelServerSim(spec: spec, surges: config.surges.filter { $0.model == spec.name })
+                            }, kueue: KueueSim(specs: config.clusterQueues)))
         advance(toMs: startMs)
     }
 

@@ -4,11 +4,14 @@ public struct SimulationConfig: Sendable, Equatable {
     public var seed: UInt64
     public var models: [ModelServerSpec]
     public var clusterQueues: [ClusterQueueSpec]
+    /// Scripted traffic surges per model, on top of the daily wave and random bursts.
+    public var surges: [TrafficSurge]
 
-    public init(seed: UInt64, models: [ModelServerSpec], clusterQueues: [ClusterQueueSpec]) {
+    public init(seed: UInt64, models: [ModelServerSpec], clusterQueues: [ClusterQueueSpec], surges: [TrafficSurge] = []) {
         self.seed = seed
         self.models = models
         self.clusterQueues = clusterQueues
+        self.surges = surges
     }
 
     public static func standard(seed: UInt64 = 42) -> SimulationConfig {
@@ -16,8 +19,8 @@ public struct SimulationConfig: Sendable, Equatable {
         return SimulationConfig(
             seed: seed,
             models: [
-                ModelServerSpec(name: "meta-llama/Llama-3.1-8B-Instruct", kind: .vllm, replicas: 2, meanRate: 3.0, concurrency: 48, serviceSeconds: 6),
-                ModelServerSpec(name: "mistralai/Mixtral-8x7B-Instruct", kind: .vllm, replicas: 1, meanRate: 0.6, concurrency: 32, serviceSeconds: 9),
+                ModelServerSpec(name: "meta-llama/Llama-3.1-8B-Instruct", kind: .vllm, replicas: 2, meanRate: 3.0, concurrency: 48, serviceSeconds: 4),
+                ModelServerSpec(name: "mistralai/Mixtral-8x7B-Instruct", kind: .vllm, replicas: 1, meanRate: 0.6, concurrency: 32, serviceSeconds: 5),
                 ModelServerSpec(name: "fraud-detector", kind: .modelmesh, replicas: 2, meanRate: 40, concurrency: 8, serviceSeconds: 0.012),
             ],
             clusterQueues: [

@@ -43,5 +43,31 @@ import Testing
         #expect(trend.method == .linearTrend && abs(trend.value - (10 + 2 * 24)) < 1e-9)
         let single = Forecaster.forecast([7], stepMs: 60_000, horizonMs: 300_000)
         #expect(single.value == 7 && single.method == .lastValue)
+        // A spike that has passed no longer lifts the trend: only the recent past is fitted.
+        let afterSpike = Array(repeating: 500.0, count: 40) + Array(repeating: 3.0, count: 12)
+        let settled = Forecaster.forecast(afterSpike, stepMs: 15_000, horizonMs: 60_000)
+        #expect(settled.method == .linearTrend && abs(settled.value - 3) < 1e-9, "\(settled)")
+    }
+
+    @Test func aGuardSignalScalesUpAboveItsTargetAndIsSilentBelowIt() {
+        var settings = ReplicaRecommender.Settings()
+        settings.burst = nil
+        settings.behavior.scaleDown.stabilizationWindowSeconds = 0
+        var r = ReplicaRecommender(settings: settings)
+        func input(inFlight: Double, p95: Double, replicas: Int) -> ReplicaRecommender.Input {
+            var i = ReplicaRecommender.Input(signals: [("in_flight", inFlight, 10), ("p95", p95, 20)], currentReplicas: replicas, readyReplicas: replicas)
+            i.kinds = [.averageValue, .value]
+            i.upOnly = [false, true]
+            return i
+        }
+        // Below its target the latency guard is silent: 10 in flight at 10 per replica → 1 replica.
+        #expect(r.recommend(at: 15_000, input(inFlight: 10, p95: 13, replicas: 3)).replicas == 1)
+        // Above it, it asks for ceil(1 × 30 / 20) = 2 although the load signal asks for 1.
+        #expect(r.recommend(at: 30_000, input(inFlight: 10, p95: 30, replicas: 1)).replicas == 2)
+        // As a plain Value signal, 13 against 20 from 3 replicas would have held 2 (ceil(1.95)).
+        var plain = ReplicaRecommender(settings: settings)
+        var i = input(inFlight: 10, p95: 13, replicas: 3)
+        i.upOnly = []
+        #expect(plain.recommend(at: 15_000, i).replicas == 2)
     }
 }

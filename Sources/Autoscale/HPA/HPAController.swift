@@ -43,11 +43,20 @@ public struct HPAController: Sendable, Codable {
         }
         var proposals: [Int] = []
         for m in metrics {
+            // A metric that cannot be computed gives no proposal, as in the controller.
             if let r = try? ReplicaCalculator.replicas(for: m, currentReplicas: currentReplicas, readyPods: readyPods, tolerance: tolerance) {
                 proposals.append(r)
             }
         }
-        let proposed = proposals.max()
+        return decide(at: nowMs, currentReplicas: currentReplicas, proposed: proposals.max())
+    }
+
+    /// Decides at `nowMs` for `currentReplicas` given a proposal already computed (the largest
+    /// of the metrics' replica counts, or a recommender's); records the scale event.
+    public mutating func decide(at nowMs: Int64, currentReplicas: Int, proposed: Int?) -> Decision {
+        if currentReplicas == 0 && minReplicas != 0 {
+            return Decision(replicas: 0, proposed: nil, stabilized: 0, reason: "ScalingDisabled")
+        }
         var decision: Decision
         if currentReplicas > maxReplicas {
             decision = Decision(replicas: maxReplicas, proposed: proposed, stabilized: maxReplicas, reason: "TooManyReplicas")

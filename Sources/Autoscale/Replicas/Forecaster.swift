@@ -1,6 +1,7 @@
 /// Forecasts a signal over a new replica's start-up lead time: additive Holt-Winters with a
-/// daily season when at least two seasons of history exist, a least-squares linear trend
-/// otherwise.
+/// daily season when at least two seasons of history exist, otherwise a least-squares linear
+/// trend over the recent past (twice the horizon, at least four points), so a spike that has
+/// passed no longer bends the forecast.
 public enum Forecaster {
     public enum Method: String, Sendable { case holtWinters = "holt-winters", linearTrend = "linear-trend", lastValue = "last-value" }
 
@@ -28,12 +29,19 @@ public enum Forecaster {
             return (level + Double(h) * trend + seasonal[(values.count - 1 + h) % season], .holtWinters)
         }
         guard values.count >= 2 else { return (last, .lastValue) }
-        let n = Double(values.count)
-        let xs = (0..<values.count).map(Double.init)
-        let meanX = xs.reduce(0, +) / n, meanY = values.reduce(0, +) / n
-        let cov = zip(xs, values).reduce(0) { $0 + ($1.0 - meanX) * ($1.1 - meanY) }
-        let varX = xs.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }
-        let slope = cov / varX
+        let window = values.suffix(max(4, Int((2 * ahead).rounded(.up))))
+        let n = Double(window.count)
+        var meanY = 0.0
+        for y in window { meanY += y }
+        meanY /= n
+        let meanX = (n - 1) / 2
+        var cov = 0.0, varX = 0.0
+        for (i, y) in window.enumerated() {
+            let dx = Double(i) - meanX
+            cov += dx * (y - meanY)
+            varX += dx * dx
+        }
+        let slope = varX > 0 ? cov / varX : 0
         return (meanY + slope * (n - 1 + ahead - meanX), .linearTrend)
     }
 }

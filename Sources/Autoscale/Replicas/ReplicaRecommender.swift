@@ -28,6 +28,9 @@ public struct ReplicaRecommender: Sendable {
         public var signals: [(name: String, value: Double, targetPerReplica: Double)]
         /// The kind of each signal's target (AverageValue when absent).
         public var kinds: [TargetKind] = []
+        /// Signals that only ever ask for more replicas (an SLO guard such as a latency): below
+        /// their target they do not vote, so the load signals decide scale-down.
+        public var upOnly: [Bool] = []
         public var panicSignals: [Double]? = nil
         public var history: [Double] = []
         public var historyStepMs: Int64 = 15_000
@@ -57,11 +60,15 @@ public struct ReplicaRecommender: Sendable {
         e.inputs["ready"] = Double(input.readyReplicas)
         let current = input.currentReplicas
         func raw(_ values: [Double]) -> Int {
-            let metrics = zip(input.signals, values).enumerated().map { i, pair -> HPAMetric in
+            let metrics = zip(input.signals, values).enumerated().compactMap { i, pair -> HPAMetric? in
                 let kind = i < input.kinds.count ? input.kinds[i] : .averageValue
-                return kind == .value ? .value(current: pair.1, target: pair.0.targetPerReplica)
-                    : .externalAverageValue(total: pair.1, target: pair.0.targetPerReplica)
+                let target = pair.0.targetPerReplica
+                if i < input.upOnly.count, input.upOnly[i], pair.1 <= (kind == .value ? target : target * Double(max(1, current))) {
+                    return nil
+                }
+                return kind == .value ? .value(current: pair.1, target: target) : .externalAverageValue(total: pair.1, target: target)
             }
+            guard !metrics.isEmpty else { return current }
             var probe = HPAController(minReplicas: 0, maxReplicas: Int.max / 2, behavior: settings.behavior, tolerance: settings.tolerance)
             return probe.decide(at: now, currentReplicas: max(1, current), metrics: metrics).proposed ?? current
         }
@@ -92,7 +99,7 @@ public struct ReplicaRecommender: Sendable {
             }
         }
         // The HPA's stabilization, policies and bounds on the combined proposal.
-        let decision = hpa.decide(at: now, currentReplicas: max(1, current), metrics: [.value(current: Double(desired), target: 1)], readyPods: 1)
+        let decision = hpa.decide(at: now, currentReplicas: max(1, current), proposed: desired)
         e.step("stabilized", Double(decision.stabilized), "scale-down window \(settings.behavior.scaleDown.stabilizationWindowSeconds)s")
         if settings.burst?.inBurst == true, desired > decision.replicas {
             // A burst scales up within one evaluation: the rate policies do not hold it back.

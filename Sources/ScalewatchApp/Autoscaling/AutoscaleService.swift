@@ -99,11 +99,12 @@ public final class AutoscaleService: Sendable {
             if state.history.count > 5_760 { state.history.removeFirst(state.history.count - 5_760) }
             var input = ReplicaRecommender.Input(signals: zip(p.signals, values).map { ($0.name, $1, $0.target) }, currentReplicas: current, readyReplicas: current)
             input.kinds = p.signals.map(\.kind)
+            input.upOnly = p.signals.map { !$0.scalesDown }
             input.history = state.history
             input.historyStepMs = intervalMs
             let (replicas, explanation) = state.recommender.recommend(at: t, input)
             states.withLock { $0[name] = state }
-            var applied = "recommend only"
+            var applied = p.mode == .recommend ? "recommend only" : "no change"
             if p.mode == .dryRun && replicas != current { applied = "dry-run: would set \(current) → \(replicas)" }
             if p.mode == .apply && replicas != current {
                 if let actuator {

@@ -14,6 +14,9 @@ public struct AutoscalingConfig: Sendable, Equatable {
         public var expr: Expr
         public var target: Double
         public var kind: ReplicaRecommender.TargetKind
+        /// `scale_down: false`: an SLO guard that asks for more replicas above its target and
+        /// is silent below it.
+        public var scalesDown = true
     }
 
     public struct ReplicaPolicy: Sendable {
@@ -39,7 +42,7 @@ public struct AutoscalingConfig: Sendable, Equatable {
         func text(_ c: AutoscalingConfig) -> [String] {
             c.replicas.map { p in
                 "\(p.name)|\(p.target)|\(p.mode)|\(p.minReplicas)|\(p.maxReplicas)|\(p.burst)|\(p.leadTimeMs ?? -1)|\(p.scaleDownWindowSeconds)|"
-                    + p.signals.map { "\($0.name)=\($0.query)@\($0.target)/\($0.kind)" }.joined(separator: ";")
+                    + p.signals.map { "\($0.name)=\($0.query)@\($0.target)/\($0.kind)/\($0.scalesDown)" }.joined(separator: ";")
             }
         }
         return a.intervalMs == b.intervalMs && text(a) == text(b)
@@ -72,7 +75,7 @@ public struct AutoscalingConfig: Sendable, Equatable {
         if let d = m["lead_time"]?.duration { p.leadTimeMs = d.milliseconds }
         if let d = m["scale_down_window"]?.duration { p.scaleDownWindowSeconds = Int(d.milliseconds / 1000) }
         for s in m["signals"]?.list ?? [] {
-            guard let sm = s.mapping(allowed: ["name", "query", "target_per_replica", "target"]) else { continue }
+            guard let sm = s.mapping(allowed: ["name", "query", "target_per_replica", "target", "scale_down"]) else { continue }
             guard let query = sm.require("query")?.string else { continue }
             let expr: Expr
             do { expr = try Parser.parse(query) } catch {
@@ -85,7 +88,7 @@ public struct AutoscalingConfig: Sendable, Equatable {
                 continue
             }
             p.signals.append(Signal(name: sm["name"]?.string ?? "signal\(p.signals.count)", query: query, expr: expr, target: target,
-                                    kind: perReplica != nil ? .averageValue : .value))
+                                    kind: perReplica != nil ? .averageValue : .value, scalesDown: sm["scale_down"]?.bool ?? true))
         }
         if p.signals.isEmpty { node.fail("a replica policy needs at least one signal") }
         return p
