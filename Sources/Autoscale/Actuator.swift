@@ -6,6 +6,8 @@ public protocol Actuator: Sendable {
     func currentReplicas(of target: String) async -> Int?
     /// Sets a workload's replicas.
     func setReplicas(of target: String, to replicas: Int) async -> ActuationResult
+    /// Sets a workload container's CPU (cores) and memory (bytes) requests.
+    func setResources(of target: String, container: String, cpuCores: Double, memoryBytes: Double) async -> ActuationResult
     /// Sets a ClusterQueue's nominal quota of one flavor and resource.
     func setNominalQuota(clusterQueue: String, flavor: String, resource: String, to value: Double) async -> ActuationResult
 }

@@ -56,4 +56,19 @@ extension Expr {
         case .binary(_, let l, let r, _, _): return l.calls(names) || r.calls(names)
         }
     }
+
+    /// The metric names its selectors select by name (`x` or `{__name__="x"}`), in order.
+    public var metricNames: [String] {
+        func name(_ s: VectorSelector) -> [String] {
+            s.name.map { [$0] } ?? s.matchers.filter { $0.name == "__name__" && $0.kind == .equal }.map(\.value)
+        }
+        switch self {
+        case .number, .string: return []
+        case .vectorSelector(let s), .matrixSelector(let s, _): return name(s)
+        case .subquery(let inner, _, _, _), .unary(_, let inner), .paren(let inner): return inner.metricNames
+        case .call(_, let args): return args.flatMap(\.metricNames)
+        case .aggregate(_, let inner, let p, _, _): return inner.metricNames + (p?.metricNames ?? [])
+        case .binary(_, let l, let r, _, _): return l.metricNames + r.metricNames
+        }
+    }
 }

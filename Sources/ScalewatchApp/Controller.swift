@@ -25,6 +25,7 @@ public final class Controller: Service, Sendable {
     let onReady: @Sendable (Controller) async -> Void
     let actuator: (any Actuator)?
     let onDecision: @Sendable (AutoscaleService.Latest) -> Void
+    let onAction: @Sendable (String) -> Void
 
     struct State: Sendable {
         var config: ScalewatchConfig
@@ -46,9 +47,11 @@ public final class Controller: Service, Sendable {
 
     public init(config: ScalewatchConfig, configPath: String?, registry: PrometheusCollectorRegistry, logger: Logger,
                 actuator: (any Actuator)? = nil, onDecision: @escaping @Sendable (AutoscaleService.Latest) -> Void = { _ in },
+                onAction: @escaping @Sendable (String) -> Void = { _ in },
                 onReady: @escaping @Sendable (Controller) async -> Void = { _ in }) {
         self.actuator = actuator
         self.onDecision = onDecision
+        self.onAction = onAction
         self.configPath = configPath
         self.logger = logger
         self.registry = registry
@@ -73,7 +76,7 @@ public final class Controller: Service, Sendable {
             now: { wallClockMilliseconds() },
             status: { [self] in status },
             rules: { [self] in ruleGroups },
-            recommendations: { [self] in state.withLock { $0.autoscale }?.recommendations.map { ($0.policy, $0.json) } ?? [] })
+            recommendations: { [self] in state.withLock { $0.autoscale }?.allRecommendations ?? [] })
     }
 
     /// What `/api/v1/status/*` reports.
@@ -129,13 +132,13 @@ public final class Controller: Service, Sendable {
             logger.error("rule files rejected; no rules run until a reload fixes them", metadata: ["issues": "\(error)"])
         }
         let autoscale = AutoscaleService(config: config.autoscaling, storage: storage, actuator: actuator, logger: logger,
-                                         now: { wallClockMilliseconds() }, onDecision: onDecision)
+                                         now: { wallClockMilliseconds() }, onDecision: onDecision, onAction: onAction)
         state.withLock { $0.autoscale = autoscale }
         await onReady(self)
         let housekeeping = StorageHousekeeping(storage: storage, logger: logger, now: { wallClockMilliseconds() })
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await housekeeping.run() }
-            if !config.autoscaling.replicas.isEmpty { group.addTask { await autoscale.run() } }
+            if autoscale.hasPolicies { group.addTask { await autoscale.run() } }
             group.addTask { [self] in
                 for await _ in await UnixSignalsSequence(trapping: .sighup) {
                     if let problem = await reload() { logger.error("reload rejected: \(problem)") }

@@ -61,6 +61,7 @@ public enum Demo {
             onDecision: { decision in
                 if decision.replicas != decision.currentReplicas { print("SCALE \(decision.oneLine)") }
             },
+            onAction: { line in print(line) },
             onListening: { url in
                 print("Scalewatch demo: API and /federate at \(url)   (simulator at http://127.0.0.1:\(simulator.port)/targets)")
                 print(scenarioNote)
@@ -136,6 +137,29 @@ public enum Demo {
                   target: 20
                   scale_down: false
         """ }.joined(separator: "\n"))
+          # The vLLM containers' CPU and memory, sized as VPA would (recommend only).
+          resources:
+        \(simulation.config.models.filter { $0.kind == .vllm }.map { m in """
+            - name: \(SimulatedEndpoint.slug(m.name))-resources
+              target: \(m.name)
+              container: vllm
+              cpu: 'rate(process_cpu_seconds_total{job="vllm",pod=~"\(SimulatedEndpoint.slug(m.name))-[0-9]+"}[1m])'
+              memory: 'process_resident_memory_bytes{job="vllm",pod=~"\(SimulatedEndpoint.slug(m.name))-[0-9]+"}'
+              min_allowed: {cpu: 500m, memory: 4Gi}
+        """ }.joined(separator: "\n"))
+          # The research cohort's A100 GPUs (12: 8 + 4 nominal today) follow the queues' demand.
+          quotas:
+            - name: research-a100-gpus
+              cohort: research
+              flavor: gpu-a100
+              resource: nvidia.com/gpu
+              capacity: 12
+              mode: apply
+              stabilization_window: 10m
+              max_step: 2
+              queues:
+                - {name: team-a-cq, minimum: 2, weight: 2}
+                - {name: team-b-cq, minimum: 2}
         scrape_configs:
           - job_name: kueue
             metrics_path: /kueue/metrics
@@ -145,7 +169,7 @@ public enum Demo {
             relabel_configs:
               - {source_labels: [pod], target_label: instance}
               - {source_labels: [simulated], target_label: job}
-              - {regex: simulated|pod|model_name, action: labeldrop}
+              - {regex: simulated|model_name, action: labeldrop}
         """
     }
 

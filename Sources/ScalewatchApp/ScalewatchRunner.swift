@@ -13,6 +13,7 @@ public enum ScalewatchRunner {
         extraServices: [any Service] = [],
         actuator: (any Actuator)? = nil,
         onDecision: @escaping @Sendable (AutoscaleService.Latest) -> Void = { _ in },
+        onAction: @escaping @Sendable (String) -> Void = { _ in },
         onListening: @escaping @Sendable (String) -> Void = { _ in },
         onReady: @escaping @Sendable (Controller) async -> Void = { _ in }
     ) async throws {
@@ -20,7 +21,7 @@ public enum ScalewatchRunner {
             throw RunError(message: "web.listen_address \"\(config.web.listenAddress)\" is not host:port")
         }
         let controller = Controller(config: config, configPath: configPath, registry: registry, logger: logger,
-                                    actuator: actuator, onDecision: onDecision, onReady: onReady)
+                                    actuator: actuator, onDecision: onDecision, onAction: onAction, onReady: onReady)
         var serverLogger = logger
         serverLogger.logLevel = max(logger.logLevel, .notice)
         let app = Application(

@@ -48,6 +48,10 @@ struct ReplicaCounters: Sendable {
     var queueTime = SimHistogram(bounds: ModelServerSim.vllmLatencyBounds)
     var apiMillis = SimHistogram(bounds: ModelServerSim.modelMeshBounds)
     var requestBytes = SimHistogram(bounds: ModelServerSim.sizeBounds)
+    /// The server process: CPU seconds (tokenizer and scheduler work grow with load) and
+    /// resident memory (weights plus what the batch holds).
+    var cpuSeconds = 0.0
+    var residentBytes = 7.0e9
 }
 
 struct ModelServerSim: Sendable {
@@ -115,6 +119,8 @@ struct ModelServerSim: Sendable {
             replicaCounters[i].queueTime.observe(n, mean: max(queueSeconds, 0.001))
             replicaCounters[i].apiMillis.observe(n, mean: (latency + queueSeconds) * 1000, minimum: spec.serviceSeconds * 300)
             replicaCounters[i].requestBytes.observe(n, mean: 6000, minimum: 200)
+            replicaCounters[i].cpuSeconds += dt * (0.4 + 2.4 * rho) * (0.9 + 0.2 * rng.unit())
+            replicaCounters[i].residentBytes = 7.0e9 + 1.5e9 * rho + 2e8 * rng.unit()
         }
     }
 }

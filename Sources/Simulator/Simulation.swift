@@ -13,6 +13,8 @@ public final class Simulation: Sendable {
         var now: Double
         var models: [ModelServerSim]
         var kueue: KueueSim
+        /// Requests set by an actuator, per model and container: (cores, bytes).
+        var resourceRequests: [String: (cpu: Double, memory: Double)] = [:]
     }
 
     /// The world at `startMs` (ms since the epoch), warmed up for an hour so queues and
@@ -55,6 +57,21 @@ public final class Simulation: Sendable {
             w.models[i].setReplicas(replicas)
             return true
         }
+    }
+
+    /// Records a model container's CPU and memory requests; returns false for an unknown model.
+    @discardableResult
+    public func setResourceRequests(of model: String, container: String, cpuCores: Double, memoryBytes: Double) -> Bool {
+        world.withLock { w in
+            guard w.models.contains(where: { $0.spec.name == model }) else { return false }
+            w.resourceRequests[model + "/" + container] = (cpuCores, memoryBytes)
+            return true
+        }
+    }
+
+    /// A model container's requests as last set, (cores, bytes).
+    public func resourceRequests(of model: String, container: String) -> (cpu: Double, memory: Double)? {
+        world.withLock { $0.resourceRequests[model + "/" + container] }
     }
 
     /// Sets a ClusterQueue's nominal quota; returns false for an unknown queue.

@@ -31,6 +31,12 @@ enum VLLMExposition {
             let v = reason == "abort" ? c.aborted : c.served * share
             w.writeSample("vllm:request_success_total", labels: [("engine", "0"), ("finished_reason", reason), ("model_name", m.spec.name)], value: v.rounded(.down))
         }
+        w.writeHelp("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.")
+        w.writeType("process_cpu_seconds_total", .counter)
+        w.writeSample("process_cpu_seconds_total", labels: [], value: c.cpuSeconds)
+        w.writeHelp("process_resident_memory_bytes", "Resident memory size in bytes.")
+        w.writeType("process_resident_memory_bytes", .gauge)
+        w.writeSample("process_resident_memory_bytes", labels: [], value: c.residentBytes.rounded())
         histogram(&w, "vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.", c.ttft, base)
         histogram(&w, "vllm:e2e_request_latency_seconds", "Histogram of e2e request latency in seconds.", c.e2e, base)
         histogram(&w, "vllm:request_queue_time_seconds", "Histogram of time spent in WAITING phase for request.", c.queueTime, base)

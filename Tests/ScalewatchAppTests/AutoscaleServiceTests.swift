@@ -18,7 +18,14 @@ import TSDB
             replicas.withLock { $0[target] = n }
             return .applied
         }
-        func setNominalQuota(clusterQueue: String, flavor: String, resource: String, to value: Double) async -> ActuationResult { .applied }
+        func setResources(of target: String, container: String, cpuCores: Double, memoryBytes: Double) async -> ActuationResult {
+            calls.withLock { $0.append("\(target)/\(container) cpu=\(cpuCores)") }
+            return .applied
+        }
+        func setNominalQuota(clusterQueue: String, flavor: String, resource: String, to value: Double) async -> ActuationResult {
+            calls.withLock { $0.append("\(clusterQueue) \(flavor)/\(resource)=\(Int(value))") }
+            return .applied
+        }
     }
 
     static let config = """
@@ -85,7 +92,6 @@ import TSDB
             return text.contains("min_replicas (5) is above max_replicas (2)") && text.contains("needs at least one signal")
                 && text.contains("mode must be recommend, dry-run or apply") && text.contains("exactly one of target_per_replica")
                 && text.contains(#"policy name "a" is used twice"#) && text.contains("could not parse query")
-                && text.contains("resources policies are not supported")
         }
     }
 }

@@ -47,9 +47,12 @@ import TestSupport
 
     @Test func moreReplicasBringLatencyAndQueueDown() throws {
         let model = "meta-llama/Llama-3.1-8B-Instruct"
-        let busy = Simulation(startMs: Self.start)
+        // A surge of 12 requests/s more than one replica (12/s) serves; six serve it easily.
+        var config = SimulationConfig.standard()
+        config.surges = [TrafficSurge(model: model, start: Double(Self.start) / 1000, end: Double(Self.start) / 1000 + 3600, extraRate: 12)]
+        let busy = Simulation(config: config, startMs: Self.start)
         busy.setReplicas(of: model, to: 1)
-        let relaxed = Simulation(startMs: Self.start)
+        let relaxed = Simulation(config: config, startMs: Self.start)
         relaxed.setReplicas(of: model, to: 6)
         for minute in 1...30 {
             busy.advance(toMs: Self.start + Int64(minute) * 60_000)

@@ -34,6 +34,8 @@ public struct ReplicaRecommender: Sendable {
         public var panicSignals: [Double]? = nil
         public var history: [Double] = []
         public var historyStepMs: Int64 = 15_000
+        /// The first signal's forecaster, already fed this evaluation's value (instead of `history`).
+        public var forecaster: SignalForecaster? = nil
         public var currentReplicas: Int
         public var readyReplicas: Int
 
@@ -46,6 +48,20 @@ public struct ReplicaRecommender: Sendable {
 
     public private(set) var settings: Settings
     private var hpa: HPAController
+
+    /// The HPA controller's memory (recommendations and scale events): what a checkpoint keeps.
+    public var controller: HPAController {
+        get { hpa }
+        set {
+            // Bounds and behavior stay the policy's; only the memory is restored.
+            var restored = newValue
+            restored.minReplicas = hpa.minReplicas
+            restored.maxReplicas = hpa.maxReplicas
+            restored.behavior = hpa.behavior
+            restored.tolerance = hpa.tolerance
+            hpa = restored
+        }
+    }
 
     public init(settings: Settings) {
         self.settings = settings
@@ -80,8 +96,8 @@ public struct ReplicaRecommender: Sendable {
             settings.burst = burst
             e.step("burst", Double(desired), burst.inBurst ? "burst: short window asks for \(panicDesired)" : "calm")
         }
-        if let lead = settings.leadTimeMs, let first = input.signals.first, !input.history.isEmpty {
-            let f = Forecaster.forecast(input.history, stepMs: input.historyStepMs, horizonMs: lead)
+        if let lead = settings.leadTimeMs, let first = input.signals.first, input.forecaster != nil || !input.history.isEmpty {
+            let f = input.forecaster?.forecast(horizonMs: lead) ?? Forecaster.forecast(input.history, stepMs: input.historyStepMs, horizonMs: lead)
             // Load signals are never negative: a falling trend is cut at zero.
             let value = max(0, f.value)
             let predicted = raw([value] + input.signals.dropFirst().map(\.value))

@@ -5,10 +5,11 @@ import PromQL
 import Synchronization
 import TSDB
 
-/// Evaluates the replica policies every interval in-process: signals through the PromQL engine,
-/// the recommender, the result exported as `scalewatch_recommendation_replicas{policy}` (and
-/// each signal as `scalewatch_recommendation_signal{policy,signal}`), kept with its explanation
-/// for `/api/v1/recommendations`, and applied through the actuator in `apply` mode.
+/// Evaluates the autoscaling policies every interval in-process: signals through the PromQL
+/// engine, the recommenders, the results exported as series (`scalewatch_recommendation_replicas`,
+/// `_signal`, `_cpu_cores`, `_memory_bytes`, `_quota`), kept with their explanations for
+/// `/api/v1/recommendations`, applied through the actuator in `apply` mode, and the recommenders'
+/// memory checkpointed next to the store so a restart keeps it.
 public final class AutoscaleService: Sendable {
     /// The latest recommendation of a policy.
     public struct Latest: Sendable {
@@ -36,26 +37,51 @@ public final class AutoscaleService: Sendable {
     struct PolicyState: Sendable {
         var policy: AutoscalingConfig.ReplicaPolicy
         var recommender: ReplicaRecommender
-        var history: [Double] = []
+        var forecaster: SignalForecaster
     }
 
-    private let storage: Storage
-    private let actuator: (any Actuator)?
-    private let logger: Logger
+    /// A resource or quota policy's latest recommendation as the API and the demo show it.
+    public struct Record: Sendable {
+        public var policy: String
+        public var oneLine: String
+        public var json: String
+    }
+
+    let storage: Storage
+    let actuator: (any Actuator)?
+    let logger: Logger
     private let now: @Sendable () -> Int64
     private let onDecision: @Sendable (Latest) -> Void
-    private let states: Mutex<[String: PolicyState]>
+    let onAction: @Sendable (String) -> Void
+    let states: Mutex<[String: PolicyState]>
     private let latest = Mutex<[String: Latest]>([:])
+    let resourceRunners: Mutex<[String: ResourcePolicyRunner]>
+    let quotaRunners: Mutex<[String: QuotaPolicyRunner]>
+    let records = Mutex<[String: Record]>([:])
     let intervalMs: Int64
+    private let evaluations = Mutex(0)
+    /// Where the checkpoint lives: next to the store's files (nil for an in-memory store).
+    let checkpointPath: String?
+
+    /// Whether any policy is configured.
+    public let hasPolicies: Bool
 
     public init(config: AutoscalingConfig, storage: Storage, actuator: (any Actuator)?, logger: Logger,
-                now: @escaping @Sendable () -> Int64, onDecision: @escaping @Sendable (Latest) -> Void = { _ in }) {
+                now: @escaping @Sendable () -> Int64, onDecision: @escaping @Sendable (Latest) -> Void = { _ in },
+                onAction: @escaping @Sendable (String) -> Void = { _ in }) {
         self.storage = storage
         self.actuator = actuator
         self.logger = logger
         self.now = now
         self.onDecision = onDecision
+        self.onAction = onAction
         intervalMs = config.intervalMs
+        hasPolicies = !(config.replicas.isEmpty && config.resources.isEmpty && config.quotas.isEmpty)
+        checkpointPath = storage.options.path.map { $0 + "/autoscaling-checkpoint.json" }
+        resourceRunners = Mutex(Dictionary(uniqueKeysWithValues: config.resources.map {
+            ($0.name, ResourcePolicyRunner(policy: $0, sampleEveryMs: config.intervalMs))
+        }))
+        quotaRunners = Mutex(Dictionary(uniqueKeysWithValues: config.quotas.map { ($0.name, QuotaPolicyRunner(policy: $0)) }))
         var states: [String: PolicyState] = [:]
         for p in config.replicas {
             var s = ReplicaRecommender.Settings()
@@ -65,25 +91,45 @@ public final class AutoscaleService: Sendable {
             s.leadTimeMs = p.leadTimeMs
             s.behavior.scaleDown.stabilizationWindowSeconds = p.scaleDownWindowSeconds
             if p.minReplicas == 0 { s.scaleToZero = ScaleToZero() }
-            states[p.name] = PolicyState(policy: p, recommender: ReplicaRecommender(settings: s))
+            states[p.name] = PolicyState(policy: p, recommender: ReplicaRecommender(settings: s), forecaster: SignalForecaster(stepMs: config.intervalMs))
         }
         self.states = Mutex(states)
+        restoreCheckpoint()
     }
 
-    /// The latest recommendation of every policy, by name.
+    /// The latest recommendation of every replica policy, by name.
     public var recommendations: [Latest] { latest.withLock { Array($0.values) }.sorted { $0.policy < $1.policy } }
 
-    /// Evaluates every policy each interval until cancelled.
+    /// The latest recommendation of every policy as JSON, by policy name.
+    public var allRecommendations: [(policy: String, json: String)] {
+        let replicas = recommendations.map { ($0.policy, $0.json) }
+        let others = records.withLock { Array($0.values) }.map { ($0.policy, $0.json) }
+        return (replicas + others).sorted { $0.0 < $1.0 }
+    }
+
+    /// The latest resource and quota recommendations.
+    public var otherRecommendations: [Record] { records.withLock { Array($0.values) }.sorted { $0.policy < $1.policy } }
+
+    /// Evaluates every policy each interval until cancelled, then writes the checkpoint.
     public func run() async {
         while !Task.isCancelled {
-            do { try await Task.sleep(for: .milliseconds(intervalMs)) } catch { return }
+            do { try await Task.sleep(for: .milliseconds(intervalMs)) } catch { break }
             await evaluate(at: now())
         }
+        writeCheckpoint()
     }
 
     /// One evaluation of every policy at `t`.
     public func evaluate(at t: Int64) async {
         let engine = Engine(querier: storage.querier())
+        await evaluateReplicas(engine, at: t)
+        await evaluateResources(engine, at: t)
+        await evaluateQuotas(engine, at: t)
+        // Every 20 evaluations (5 minutes at 15 s), the recommenders' memory goes to disk.
+        if evaluations.withLock({ $0 += 1; return $0 % 20 == 0 }) { writeCheckpoint() }
+    }
+
+    func evaluateReplicas(_ engine: Engine, at t: Int64) async {
         for name in states.withLock({ $0.keys.sorted() }) {
             guard var state = states.withLock({ $0[name] }) else { continue }
             let p = state.policy
@@ -95,13 +141,11 @@ public final class AutoscaleService: Sendable {
                 continue
             }
             let current = await actuator?.currentReplicas(of: p.target) ?? latest.withLock { $0[name]?.replicas } ?? p.minReplicas
-            state.history.append(values.first ?? 0)
-            if state.history.count > 5_760 { state.history.removeFirst(state.history.count - 5_760) }
+            state.forecaster.add(values.first ?? 0)
             var input = ReplicaRecommender.Input(signals: zip(p.signals, values).map { ($0.name, $1, $0.target) }, currentReplicas: current, readyReplicas: current)
             input.kinds = p.signals.map(\.kind)
             input.upOnly = p.signals.map { !$0.scalesDown }
-            input.history = state.history
-            input.historyStepMs = intervalMs
+            input.forecaster = state.forecaster
             let (replicas, explanation) = state.recommender.recommend(at: t, input)
             states.withLock { $0[name] = state }
             var applied = p.mode == .recommend ? "recommend only" : "no change"

@@ -2,8 +2,8 @@ import Autoscale
 import ConfigSupport
 import PromQL
 
-/// The `autoscaling` section (replica policies so far): each names its target, its signals as
-/// PromQL with targets, bounds and behaviour, and a mode — `recommend` (default: compute,
+/// The `autoscaling` section: `replicas`, `resources` and `quotas` policies, each naming its
+/// target, its signals as PromQL, bounds and behaviour, and a mode — `recommend` (default: compute,
 /// export, explain), `dry-run` (also say what would be applied) or `apply`.
 public struct AutoscalingConfig: Sendable, Equatable {
     public enum Mode: String, Sendable { case recommend, dryRun = "dry-run", apply }
@@ -34,6 +34,8 @@ public struct AutoscalingConfig: Sendable, Equatable {
 
     public var intervalMs: Int64 = 15_000
     public var replicas: [ReplicaPolicy] = []
+    public var resources: [ResourcePolicy] = []
+    public var quotas: [QuotaPolicy] = []
 
     public init() {}
 
@@ -45,18 +47,32 @@ public struct AutoscalingConfig: Sendable, Equatable {
                     + p.signals.map { "\($0.name)=\($0.query)@\($0.target)/\($0.kind)/\($0.scalesDown)" }.joined(separator: ";")
             }
         }
-        return a.intervalMs == b.intervalMs && text(a) == text(b)
+        return a.intervalMs == b.intervalMs && text(a) == text(b) && a.resources.map(\.text) == b.resources.map(\.text)
+            && a.quotas.map(\.text) == b.quotas.map(\.text)
     }
 
     init(reading node: ConfigNode) {
         guard let m = node.mapping(allowed: ["interval", "replicas", "resources", "quotas"]) else { return }
         if let d = m["interval"]?.nonZeroDuration { intervalMs = d.milliseconds }
-        for key in ["resources", "quotas"] where m[key] != nil { m[key]?.fail("\(key) policies are not supported by this version of Scalewatch yet") }
         var names = Set<String>()
+        func named(_ name: String, _ node: ConfigNode) -> Bool {
+            if names.insert(name).inserted { return true }
+            node.fail("policy name \"\(name)\" is used twice")
+            return false
+        }
         for p in m["replicas"]?.list ?? [] {
-            guard let policy = Self.replicaPolicy(p) else { continue }
-            if !names.insert(policy.name).inserted { p.fail("policy name \"\(policy.name)\" is used twice") }
-            replicas.append(policy)
+            if let policy = Self.replicaPolicy(p), named(policy.name, p) { replicas.append(policy) }
+        }
+        for p in m["resources"]?.list ?? [] {
+            if let policy = Self.resourcePolicy(p), named(policy.name, p) { resources.append(policy) }
+        }
+        for p in m["quotas"]?.list ?? [] {
+            if let policy = Self.quotaPolicy(p), named(policy.name, p) { quotas.append(policy) }
+        }
+        for c in Self.cpuConflicts(replicas: replicas, resources: resources) {
+            m["resources"]?.fail("resource policy \"\(c.resource)\" sizes the CPU of a workload that replica policy \"\(c.replica)\" scales on "
+                + "a CPU signal (\(c.signal)): each change of one moves the other's signal, as VPA and HPA on CPU fight. "
+                + "Scale replicas on another signal (requests in flight, latency) or leave CPU to one policy")
         }
     }
 

@@ -14,6 +14,12 @@ public struct SimulatorActuator: Actuator {
         simulation.setReplicas(of: target, to: replicas) ? .applied : .failed("no simulated workload \(target)")
     }
 
+    /// Recorded by the simulation; its simulated latency does not depend on requests.
+    public func setResources(of target: String, container: String, cpuCores: Double, memoryBytes: Double) async -> ActuationResult {
+        simulation.setResourceRequests(of: target, container: container, cpuCores: cpuCores, memoryBytes: memoryBytes) ? .applied
+            : .failed("no simulated workload \(target)")
+    }
+
     public func setNominalQuota(clusterQueue: String, flavor: String, resource: String, to value: Double) async -> ActuationResult {
         simulation.setNominalQuota(clusterQueue: clusterQueue, flavor: flavor, resource: resource, to: value) ? .applied
             : .failed("no simulated ClusterQueue \(clusterQueue) with \(flavor)/\(resource)")
