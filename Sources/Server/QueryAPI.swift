@@ -113,7 +113,7 @@ public enum QueryAPI {
     public static func formatValue(_ v: Double) -> String { GoFloat.format(v) }
 
     /// RFC 3339 or Unix seconds with decimals, to milliseconds.
-    static func parseTime(_ text: String) -> Int64? {
+    public static func parseTime(_ text: String) -> Int64? {
         if let v = Double(text), v.isFinite { return Int64((v * 1000).rounded()) }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -124,7 +124,7 @@ public enum QueryAPI {
     }
 
     /// A duration (`15s`, `1m`) or float seconds, to milliseconds.
-    static func parseDuration(_ text: String) -> Int64? {
+    public static func parseDuration(_ text: String) -> Int64? {
         if let v = Double(text), v.isFinite { return Int64((v * 1000).rounded()) }
         return try? PromQLDuration.milliseconds(text)
     }

@@ -66,6 +66,8 @@ struct ModelServerSim: Sendable {
     var latency = 0.0
     var queueSeconds = 0.0
     var replicaCounters: [ReplicaCounters]
+    /// Off for a demand trace: no per-pod counters or histograms, only the fluid model.
+    var countersEnabled = true
 
     static let vllmLatencyBounds: [Double] = [0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960, 1920, 7680]
     static let ttftBounds: [Double] = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560]
@@ -104,7 +106,7 @@ struct ModelServerSim: Sendable {
         let wait = latency * pow(rho, (2 * (slots + 1)).squareRoot() - 1) / (slots * (1 - rho))
         queueSeconds = capacityPerSecond > 0 ? backlog / capacityPerSecond + wait : 0
         running = min(Double(spec.replicas) * spec.concurrency, currentRate * latency)
-        guard !replicaCounters.isEmpty else { return }
+        guard countersEnabled, !replicaCounters.isEmpty else { return }
         let share = done / Double(replicaCounters.count)
         for i in replicaCounters.indices {
             // Replicas are not identical: ±10% around the even share.

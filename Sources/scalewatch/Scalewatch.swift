@@ -22,7 +22,7 @@ struct Scalewatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scalewatch",
         abstract: "Observability and autoscaling for Kueue queues and model servers.",
-        subcommands: [Run.self, Demo.self, Simulate.self, Query.self, Import.self, Check.self, TestCommand.self]
+        subcommands: [Run.self, Demo.self, Simulate.self, Query.self, Import.self, Check.self, TestCommand.self, BacktestCommand.self]
     )
 }
 

@@ -44,7 +44,7 @@ import Testing
         let single = Forecaster.forecast([7], stepMs: 60_000, horizonMs: 300_000)
         #expect(single.value == 7 && single.method == .lastValue)
         // A spike that has passed no longer lifts the trend: only the recent past is fitted.
-        let afterSpike = Array(repeating: 500.0, count: 40) + Array(repeating: 3.0, count: 12)
+        let afterSpike = Array(repeating: 500.0, count: 40) + Array(repeating: 3.0, count: 24)
         let settled = Forecaster.forecast(afterSpike, stepMs: 15_000, horizonMs: 60_000)
         #expect(settled.method == .linearTrend && abs(settled.value - 3) < 1e-9, "\(settled)")
     }

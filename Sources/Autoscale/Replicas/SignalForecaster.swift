@@ -1,6 +1,7 @@
 /// A signal's forecaster fed one value per evaluation: additive Holt-Winters with a daily
 /// season once two seasons are seen (initialised from them, then updated in O(1) per value),
-/// a least-squares linear trend over the recent past before that. Codable: checkpointed with
+/// a least-squares linear trend over the recent past before that (four lead times, at least 20
+/// values: shorter windows turn noise into trends). Codable: checkpointed with
 /// the policy, so a restart keeps the season.
 public struct SignalForecaster: Sendable, Codable, Equatable {
     public enum Method: String, Sendable, Codable { case holtWinters = "holt-winters", linearTrend = "linear-trend", lastValue = "last-value" }
@@ -67,7 +68,7 @@ public struct SignalForecaster: Sendable, Codable, Equatable {
             return (level + Double(h) * trend + seasonal[(count - 1 + h) % season], .holtWinters)
         }
         guard recent.count >= 2 else { return (last, .lastValue) }
-        let window = recent.suffix(min(Self.recentCapacity, max(4, Int((2 * ahead).rounded(.up)))))
+        let window = recent.suffix(min(Self.recentCapacity, max(20, Int((4 * ahead).rounded(.up)))))
         let n = Double(window.count)
         var meanY = 0.0
         for y in window { meanY += y }

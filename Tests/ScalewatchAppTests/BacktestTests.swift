@@ -1,0 +1,102 @@
+import Foundation
+import ScalewatchApp
+import Simulator
+import Testing
+import TestSupport
+import TSDB
+
+/// `scalewatch backtest`: the workload model (start-up delay, capacity per replica), Scalewatch's
+/// default policy against the HPA's defaults on the simulator's trace, resource slack and OOM
+/// risk, and the command's table and JSON.
+@Suite struct BacktestTests {
+    /// 2026-11-28 00:00 UTC.
+    static let day: Int64 = 1_795_910_400_000
+
+    static let policies = """
+        autoscaling:
+          interval: 15s
+          replicas:
+            - name: llama
+              target: meta-llama/Llama-3.1-8B-Instruct
+              max_replicas: 16
+              signals:
+                - name: requests_in_flight
+                  query: 'sum(vllm:num_requests_running{model_name="meta-llama/Llama-3.1-8B-Instruct"}) + sum(vllm:num_requests_waiting{model_name="meta-llama/Llama-3.1-8B-Instruct"})'
+                  target_per_replica: 24
+                - {name: p95, query: 'vector(1)', target: 20, scale_down: false}
+            - name: mixtral
+              target: mistralai/Mixtral-8x7B-Instruct
+              max_replicas: 16
+              signals:
+                - name: requests_in_flight
+                  query: 'sum(vllm:num_requests_running{model_name="mistralai/Mixtral-8x7B-Instruct"}) + sum(vllm:num_requests_waiting{model_name="mistralai/Mixtral-8x7B-Instruct"})'
+                  target_per_replica: 16
+        """
+
+    @Test func newReplicasServeAfterTheirStartupTime() {
+        // 40 in flight, then 100 from minute 5: two replicas serving 50 each (over 40) breach until more are ready.
+        let steps = (0..<80).map { Int64($0) * 15_000 }
+        let loads: [Double?] = steps.map { $0 < 300_000 ? 40 : 100 }
+        let model = ReplicaReplay.Model(startupMs: 120_000, capacityPerReplica: 40, initialReplicas: 2)
+        let out = ReplicaReplay.run(strategy: "test", steps: steps, loads: loads, model: model) { _, load, _, _ in Int((load / 25).rounded(.up)) }
+        // Scaled at minute 5 to 4 replicas, ready at minute 7: breached from 5:00 to 6:45.
+        #expect(out.actions == 1 && out.peakReplicas == 4)
+        #expect(out.breachMinutes == 2)
+        let expectedHours: Double = Double(20 * 2 + 60 * 4) * 15 / 3600
+        #expect(abs(out.replicaHours - expectedHours) < 1e-9)
+    }
+
+    @Test func theDefaultPolicyUsesFewerReplicaHoursThanHPADefaultsWithNoMoreBreaches() throws {
+        let storage = try Storage(options: StorageOptions(retentionMs: 1 << 50))
+        try Backtest.writeSimulatorTrace(.standard(seed: 42), into: storage, fromMs: Self.day - 3_600_000, toMs: Self.day + 2 * 86_400_000, stepMs: 15_000)
+        let config = try ScalewatchConfig(text: Self.policies, file: "policies.yml").autoscaling
+        var fractions: [Double] = []
+        let report = try Backtest.run(config, storage: storage, options: Backtest.Options(fromMs: Self.day, toMs: Self.day + 2 * 86_400_000)) {
+            fractions.append($0)
+        }
+        #expect(fractions == [1.0 / 2, 1])
+        print(report.table)
+        let llama = try #require(report.replicas.first { $0.policy == "llama" })
+        #expect(llama.hpaDefaults.breachMinutes > 0, "the trace has bursts beyond what a replica serves")
+        #expect(llama.scalewatch.replicaHours < llama.hpaDefaults.replicaHours)
+        #expect(llama.scalewatch.breachMinutes <= llama.hpaDefaults.breachMinutes)
+        #expect(llama.skippedSignals == ["p95"])
+        let mixtral = try #require(report.replicas.first { $0.policy == "mixtral" })
+        #expect(mixtral.scalewatch.replicaHours <= mixtral.hpaDefaults.replicaHours)
+        #expect(mixtral.scalewatch.breachMinutes <= mixtral.hpaDefaults.breachMinutes)
+    }
+
+    @Test func resourcePoliciesReportSlackAndOOMRisk() throws {
+        let storage = try Storage(options: StorageOptions(retentionMs: 1 << 50))
+        AutoscalePoliciesTests.feed(storage, from: 1, to: 481)
+        let config = try ScalewatchConfig(text: AutoscalePoliciesTests.resourcesConfig, file: "r.yml").autoscaling
+        let report = try Backtest.run(config, storage: storage, options: Backtest.Options(fromMs: 15_000, toMs: 480 * 15_000))
+        let r = try #require(report.resources.first)
+        #expect(r.policy == "llama-resources" && r.container == "vllm")
+        // Requests sized at p90 plus a margin sit above the average use …
+        #expect(r.meanCPUSlackCores > 0 && r.meanMemorySlackBytes > 0)
+        // … and the 9 GB spike came before any history covered it: one step at OOM risk.
+        #expect(r.oomRiskMinutes == 0.25)
+        #expect(report.json.contains(#""oomRiskMinutes":0.25"#))
+    }
+
+    @Test func theCommandPrintsATableAndJSON() async throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { dir.cleanup() }
+        let path = dir.path + "/policies.yml"
+        try ("storage: {path: \(dir.path)/data}\n" + Self.policies).write(toFile: path, atomically: true, encoding: .utf8)
+        let range = ["--from", "\(Self.day / 1000)", "--to", "\(Self.day / 1000 + 6 * 3600)"]
+        let table = try ChildProcess(scalewatchExecutable, ["backtest", "--config", path, "--simulate"] + range)
+        #expect(await table.exitStatus(within: 60) == 0)
+        let text = table.output.joined(separator: "\n")
+        #expect(text.contains("Backtest over 6.0 h at 15s steps") && text.contains("hpa-defaults") && text.contains("replica-hours"), "\(text)")
+        let json = try ChildProcess(scalewatchExecutable, ["backtest", "--config", path, "--simulate", "--json"] + range)
+        #expect(await json.exitStatus(within: 60) == 0)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(json.output.joined(separator: "\n").utf8)) as? [String: Any])
+        let replicas = try #require(object["replicas"] as? [[String: Any]])
+        #expect(replicas.count == 2 && (replicas[0]["scalewatch"] as? [String: Any])?["replicaHours"] is Double)
+        let bad = try ChildProcess(scalewatchExecutable, ["backtest", "--config", path, "--simulate", "--from", "10", "--to", "5"])
+        #expect(await bad.exitStatus(within: 60) == 1)
+        #expect(bad.output.joined().contains("--to must be after --from"))
+    }
+}
