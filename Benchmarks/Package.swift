@@ -22,6 +22,8 @@ let package = Package(
                 .product(name: "Remote", package: "scalewatch"),
                 .product(name: "PromQL", package: "scalewatch"),
                 .product(name: "Autoscale", package: "scalewatch"),
+                .product(name: "ScalewatchApp", package: "scalewatch"),
+                .product(name: "Simulator", package: "scalewatch"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Benchmarks/ScalewatchBenchmarks",

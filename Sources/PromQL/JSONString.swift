@@ -1,6 +1,9 @@
 /// A string as a JSON literal, escaped as Go's encoder escapes what API answers carry; the one
 /// writer for the query API, explanations and recommendations.
 public enum JSONString {
+    /// A number as JSON has it: non-finite values (an unbounded estimate) as `null`.
+    public static func number(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
+
     public static func quote(_ s: String) -> String {
         var out = "\""
         for c in s.unicodeScalars {

@@ -28,9 +28,11 @@ import TSDB
     @Test func quotaFollowsDemandThatQuotaCanHelpWithinCapacityAndStep() async throws {
         let storage = try Storage(options: StorageOptions(retentionMs: 1 << 50))
         var ingester = ExpositionIngester(targetLabels: [Label("instance", "kueue:8443"), Label("job", "kueue")])
-        let app = storage.appender()
-        _ = try ingester.ingest(try Fixtures.bytes("kueue_metrics.prom"), format: .prometheusText, timestampMs: 10_000, into: app)
-        app.commit()
+        for t: Int64 in [10_000, 1_900_000] {
+            let app = storage.appender()
+            _ = try ingester.ingest(try Fixtures.bytes("kueue_metrics.prom"), format: .prometheusText, timestampMs: t, into: app)
+            app.commit()
+        }
         let actuator = FakeActuator()
         let service = try Self.service("""
             autoscaling:
@@ -47,6 +49,13 @@ import TSDB
                     - {name: team-b-cq, minimum: 1}
             """, storage, actuator)
         await service.evaluate(at: 20_000)
+        // The share gives team-b 2, but a decrease waits for the 30m window (seeded with today's 4).
+        var first = try #require(try Self.json(service, "research-h100")["queues"] as? [[String: Any]])
+        first.sort { ($0["clusterQueue"] as! String) < ($1["clusterQueue"] as! String) }
+        #expect(first.map { $0["quota"] as? Int } == [11, 4])
+        #expect(actuator.calls.withLock { $0 } == ["team-a-cq gpu-h100/nvidia.com/gpu=11"])
+        actuator.calls.withLock { $0 = [] }
+        await service.evaluate(at: 1_910_000)
         // team-a uses 10 and waits for 32 GPUs over two flavors, 1 of its 5 stuck workloads exceeding
         // max quota: 16 × 4/5 = 12.8 count. team-b: 2 pending over two flavors, half of it stuck on
         // admission checks: 0.5. The share of 16: team-a 14, team-b 2; team-a rises by at most 3.
@@ -60,6 +69,7 @@ import TSDB
         #expect(bInputs["pending_quota_can_help"] == 0.5)
         #expect(a["quota"] as? Int == 11 && b["quota"] as? Int == 2)
         #expect((a["explanation"] as? String)?.contains("share 14") == true, "\(a["explanation"] ?? "")")
+        // Half an hour on (Kueue still reports team-a at 8: the fake actuator changes nothing), both move.
         #expect(actuator.calls.withLock { $0 }.sorted() == ["team-a-cq gpu-h100/nvidia.com/gpu=11", "team-b-cq gpu-h100/nvidia.com/gpu=2"])
         // Proposed ClusterQueues in Kueue's shape, lendingLimit kept ≤ nominalQuota (team-b lends 2 of 2).
         let objects = try #require(rec["clusterQueues"] as? [[String: Any]])
@@ -69,7 +79,7 @@ import TSDB
         let resource = try #require(((groups.first?["flavors"] as? [[String: Any]])?.first?["resources"] as? [[String: String]])?.first)
         #expect(resource == ["name": "nvidia.com/gpu", "nominalQuota": "2", "lendingLimit": "2"])
         // Exported for dashboards.
-        guard case .vector(let exported) = try Engine(querier: storage.querier()).instant("scalewatch_recommendation_quota", atMs: 20_000) else {
+        guard case .vector(let exported) = try Engine(querier: storage.querier()).instant("scalewatch_recommendation_quota", atMs: 1_910_000) else {
             Issue.record("no vector")
             return
         }

@@ -43,6 +43,7 @@ let benchmarks: @Sendable () -> Void = {
     )
     queryBenchmarks()
     autoscaleBenchmarks()
+    backtestBenchmarks()
 
     Benchmark("parse: the three fixtures") { benchmark in
         let clock = ContinuousClock()

@@ -38,7 +38,9 @@ public struct QuotaStabilizer: Sendable, Codable, Equatable {
     public mutating func apply(at now: Int64, proposed: [String: Int], current: [String: Int], capacity: Int) -> [String: Step] {
         var steps: [String: Step] = [:]
         for (queue, units) in proposed {
-            var history = (proposals[queue] ?? []).filter { $0.atMs > now - windowMs }
+            // A queue seen for the first time starts its window at its current quota, so a decrease
+            // waits a whole window after a start, as it would have had the history been kept.
+            var history = (proposals[queue] ?? current[queue].map { [Proposal(units: $0, atMs: now)] } ?? []).filter { $0.atMs > now - windowMs }
             history.append(Proposal(units: units, atMs: now))
             proposals[queue] = history
             let was = current[queue] ?? units

@@ -39,8 +39,9 @@ extension AutoscaleService {
                 let line = ResourcePolicyRunner.oneLine(e, history: runner.histories[e.container]!)
                 lines.append(line + " [\(action)]")
                 let str = JSONString.quote
-                containers.append(#"{"container":\#(str(e.container)),"cpuCores":{"lower":\#(c.lower),"target":\#(c.target),"upper":\#(c.upper)},"#
-                    + #""memoryBytes":{"lower":\#(m.lower),"target":\#(m.target),"upper":\#(m.upper)},"action":\#(str(action)),"#
+                let num = JSONString.number
+                containers.append(#"{"container":\#(str(e.container)),"cpuCores":{"lower":\#(num(c.lower)),"target":\#(num(c.target)),"upper":\#(num(c.upper))},"#
+                    + #""memoryBytes":{"lower":\#(num(m.lower)),"target":\#(num(m.target)),"upper":\#(num(m.upper))},"action":\#(str(action)),"#
                     + #""explanation":\#(str(line)),"details":\#(e.explanation.json)}"#)
             }
             app.commit()

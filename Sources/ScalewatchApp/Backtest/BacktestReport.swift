@@ -52,19 +52,19 @@ extension Backtest.Report {
 
     /// The comparison as JSON.
     public var json: String {
-        let str = JSONString.quote
+        let str = JSONString.quote, num = JSONString.number
         func outcome(_ o: ReplicaReplay.Outcome) -> String {
-            #"{"strategy":\#(str(o.strategy)),"replicaHours":\#(o.replicaHours),"sloBreachMinutes":\#(o.breachMinutes),"actions":\#(o.actions),"peakReplicas":\#(o.peakReplicas)}"#
+            #"{"strategy":\#(str(o.strategy)),"replicaHours":\#(num(o.replicaHours)),"sloBreachMinutes":\#(num(o.breachMinutes)),"actions":\#(o.actions),"peakReplicas":\#(o.peakReplicas)}"#
         }
         let replicaJSON = replicas.map { r in
-            #"{"policy":\#(str(r.policy)),"signal":\#(str(r.signal)),"capacityPerReplica":\#(r.capacityPerReplica),"startupSeconds":\#(r.startupSeconds),"#
+            #"{"policy":\#(str(r.policy)),"signal":\#(str(r.signal)),"capacityPerReplica":\#(num(r.capacityPerReplica)),"startupSeconds":\#(num(r.startupSeconds)),"#
                 + #""scalewatch":\#(outcome(r.scalewatch)),"hpaDefaults":\#(outcome(r.hpaDefaults)),"#
                 + #""notReplayed":[\#(r.skippedSignals.map(str).joined(separator: ","))]}"#
         }
         let resourceJSON = resources.map { r in
-            #"{"policy":\#(str(r.policy)),"container":\#(str(r.container)),"meanCPUSlackCores":\#(r.meanCPUSlackCores),"#
-                + #""meanMemorySlackBytes":\#(r.meanMemorySlackBytes),"oomRiskMinutes":\#(r.oomRiskMinutes),"#
-                + #""finalCPUCores":\#(r.finalCPUCores),"finalMemoryBytes":\#(r.finalMemoryBytes)}"#
+            #"{"policy":\#(str(r.policy)),"container":\#(str(r.container)),"meanCPUSlackCores":\#(num(r.meanCPUSlackCores)),"#
+                + #""meanMemorySlackBytes":\#(num(r.meanMemorySlackBytes)),"oomRiskMinutes":\#(num(r.oomRiskMinutes)),"#
+                + #""finalCPUCores":\#(num(r.finalCPUCores)),"finalMemoryBytes":\#(num(r.finalMemoryBytes))}"#
         }
         return #"{"from":\#(Double(fromMs) / 1000),"to":\#(Double(toMs) / 1000),"stepSeconds":\#(Double(stepMs) / 1000),"#
             + #""replicas":[\#(replicaJSON.joined(separator: ","))],"resources":[\#(resourceJSON.joined(separator: ","))]}"#
