@@ -84,13 +84,7 @@ public final class AutoscaleService: Sendable {
         quotaRunners = Mutex(Dictionary(uniqueKeysWithValues: config.quotas.map { ($0.name, QuotaPolicyRunner(policy: $0)) }))
         var states: [String: PolicyState] = [:]
         for p in config.replicas {
-            var s = ReplicaRecommender.Settings()
-            s.minReplicas = p.minReplicas
-            s.maxReplicas = p.maxReplicas
-            s.burst = p.burst ? BurstMode() : nil
-            s.leadTimeMs = p.leadTimeMs
-            s.behavior.scaleDown.stabilizationWindowSeconds = p.scaleDownWindowSeconds
-            if p.minReplicas == 0 { s.scaleToZero = ScaleToZero() }
+            let s = p.settings
             states[p.name] = PolicyState(policy: p, recommender: ReplicaRecommender(settings: s), forecaster: SignalForecaster(stepMs: config.intervalMs))
         }
         self.states = Mutex(states)

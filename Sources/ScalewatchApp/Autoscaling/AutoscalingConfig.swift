@@ -29,14 +29,25 @@ public struct AutoscalingConfig: Sendable, Equatable {
         public var signals: [Signal] = []
         public var burst = true
         public var leadTimeMs: Int64? = nil
-        /// Scalewatch's default is 3 minutes, not the HPA's 5: burst mode holds replicas through
-        /// a burst, and on the simulator's trace the shorter window costs fewer replica-hours for
-        /// the same SLO-breach minutes (see `scalewatch backtest`).
-        public var scaleDownWindowSeconds = 180
+        /// The HPA's `behavior`, with one default changed: the scale-down window is 3 minutes, not
+        /// 5, since burst mode holds replicas through a burst; on the simulator's trace the shorter
+        /// window costs fewer replica-hours for the same SLO-breach minutes (`scalewatch backtest`).
+        public var behavior = AutoscalingConfig.defaultBehavior
+        public var tolerance = HPATolerance()
+        /// Scale to zero (`min_replicas: 0`): KEDA's activation threshold and cooldown.
+        public var activationThreshold = 0.0
+        public var cooldownMs: Int64 = 300_000
         /// For the backtest's workload model: the load one replica serves before the SLO breaks
         /// (twice the target per replica unless set).
         public var capacityPerReplica: Double? = nil
     }
+
+    /// Kubernetes' default behavior with a 3-minute scale-down window.
+    public static let defaultBehavior: HPABehavior = {
+        var b = HPABehavior.kubernetesDefault
+        b.scaleDown.stabilizationWindowSeconds = 180
+        return b
+    }()
 
     public var intervalMs: Int64 = 15_000
     public var replicas: [ReplicaPolicy] = []
@@ -49,7 +60,7 @@ public struct AutoscalingConfig: Sendable, Equatable {
     public static func == (a: AutoscalingConfig, b: AutoscalingConfig) -> Bool {
         func text(_ c: AutoscalingConfig) -> [String] {
             c.replicas.map { p in
-                "\(p.name)|\(p.target)|\(p.mode)|\(p.minReplicas)|\(p.maxReplicas)|\(p.burst)|\(p.leadTimeMs ?? -1)|\(p.scaleDownWindowSeconds)|\(p.capacityPerReplica ?? -1)|"
+                "\(p.name)|\(p.target)|\(p.mode)|\(p.minReplicas)|\(p.maxReplicas)|\(p.burst)|\(p.leadTimeMs ?? -1)|\(p.behavior)|\(p.tolerance)|\(p.activationThreshold)|\(p.cooldownMs)|\(p.capacityPerReplica ?? -1)|"
                     + p.signals.map { "\($0.name)=\($0.query)@\($0.target)/\($0.kind)/\($0.scalesDown)" }.joined(separator: ";")
             }
         }
@@ -84,7 +95,7 @@ public struct AutoscalingConfig: Sendable, Equatable {
 
     static func replicaPolicy(_ node: ConfigNode) -> ReplicaPolicy? {
         guard let m = node.mapping(allowed: ["name", "target", "mode", "min_replicas", "max_replicas", "signals", "burst", "lead_time", "scale_down_window",
-                                                          "capacity_per_replica"]) else { return nil }
+                                                          "capacity_per_replica", "behavior", "tolerance", "activation_threshold", "cooldown"]) else { return nil }
         guard let name = m.require("name")?.string, let target = m.require("target")?.string else { return nil }
         var p = ReplicaPolicy(name: name, target: target)
         if let text = m["mode"]?.string {
@@ -96,7 +107,14 @@ public struct AutoscalingConfig: Sendable, Equatable {
         if p.minReplicas > p.maxReplicas { node.fail("min_replicas (\(p.minReplicas)) is above max_replicas (\(p.maxReplicas)): no replica count satisfies both") }
         if let b = m["burst"]?.bool { p.burst = b }
         if let d = m["lead_time"]?.duration { p.leadTimeMs = d.milliseconds }
-        if let d = m["scale_down_window"]?.duration { p.scaleDownWindowSeconds = Int(d.milliseconds / 1000) }
+        if let b = m["behavior"] { p.behavior = behavior(b, base: p.behavior) }
+        if let d = m["scale_down_window"]?.duration {
+            if m["behavior"] != nil { m["scale_down_window"]?.fail("scale_down_window and behavior both set the scale-down window: keep one") }
+            p.behavior.scaleDown.stabilizationWindowSeconds = Int(d.milliseconds / 1000)
+        }
+        if let t = m["tolerance"] { p.tolerance = tolerance(t) }
+        if let v = m["activation_threshold"]?.double { p.activationThreshold = v }
+        if let d = m["cooldown"]?.duration { p.cooldownMs = d.milliseconds }
         if let v = m["capacity_per_replica"]?.double {
             if v > 0 { p.capacityPerReplica = v } else { m["capacity_per_replica"]?.fail("capacity_per_replica must be above zero") }
         }

@@ -93,13 +93,7 @@ public enum Backtest {
             }
             let model = ReplicaReplay.Model(startupMs: p.leadTimeMs ?? 120_000, capacityPerReplica: p.capacityPerReplica ?? 2 * load.target,
                                             initialReplicas: max(1, p.minReplicas))
-            var settings = ReplicaRecommender.Settings()
-            settings.minReplicas = p.minReplicas
-            settings.maxReplicas = p.maxReplicas
-            settings.burst = p.burst ? BurstMode() : nil
-            settings.leadTimeMs = p.leadTimeMs
-            settings.behavior.scaleDown.stabilizationWindowSeconds = p.scaleDownWindowSeconds
-            if p.minReplicas == 0 { settings.scaleToZero = ScaleToZero() }
+            let settings = p.settings
             let ours = ReplicaReplay.run(strategy: "scalewatch", steps: steps, loads: loads, model: model,
                                          decide: ReplicaReplay.scalewatch(settings, target: load.target, stepMs: step))
             let hpa = ReplicaReplay.run(strategy: "hpa-defaults", steps: steps, loads: loads, model: model,
