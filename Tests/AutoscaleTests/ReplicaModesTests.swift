@@ -71,3 +71,18 @@ import Testing
         #expect(plain.recommend(at: 15_000, i).replicas == 2)
     }
 }
+
+@Suite struct ForecastErrorTests {
+    @Test func forecastsAreScoredWhenTheirTimeComes() {
+        var e = ForecastError()
+        e.forecast(10, dueMs: 60_000)
+        e.forecast(20, dueMs: 75_000)
+        e.observe(14, at: 45_000)
+        #expect(e.meanAbsoluteError == nil, "nothing due yet")
+        e.observe(14, at: 60_000)
+        #expect(e.meanAbsoluteError == 4 && e.count == 1)
+        e.observe(10, at: 75_000)
+        // 4 + 0.1 × (10 − 4)
+        #expect(abs(e.meanAbsoluteError! - 4.6) < 1e-12 && e.count == 2)
+    }
+}

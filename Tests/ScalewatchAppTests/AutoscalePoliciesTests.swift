@@ -149,6 +149,37 @@ import TSDB
         #expect(fresh.allRecommendations.isEmpty)
     }
 
+    @Test func forecastsAndTheirRecentErrorAreExported() async throws {
+        let storage = try Storage(options: StorageOptions(retentionMs: 1 << 50))
+        let service = try Self.service("""
+            autoscaling:
+              replicas:
+                - name: ramp
+                  target: ramp
+                  lead_time: 1m
+                  max_replicas: 100
+                  signals: [{name: load, query: 'load', target_per_replica: 10}]
+            """, storage)
+        // A clean ramp of 2 per 15 s: the linear trend is exact once it has two points, so only the
+        // first forecast (the last value, 8 short) is wrong, and its weight decays.
+        for i in 1...40 {
+            let app = storage.appender()
+            try app.append(Labels(["__name__": "load"]), Int64(i) * 15_000, 100 + 2 * Double(i))
+            app.commit()
+            await service.evaluate(at: Int64(i) * 15_000)
+        }
+        let engine = Engine(querier: storage.querier())
+        guard case .vector(let forecast) = try engine.instant("scalewatch_recommendation_forecast", atMs: 600_000),
+              case .vector(let error) = try engine.instant("scalewatch_recommendation_forecast_error", atMs: 600_000) else {
+            Issue.record("no vectors")
+            return
+        }
+        // At step 40 (load 180) the forecast one minute (4 steps) ahead is 188.
+        #expect(forecast.map(\.value) == [188] && forecast.first?.labels["signal"] == "load")
+        #expect(error.count == 1 && error[0].value > 0 && error[0].value < 0.5, "\(error)")
+        #expect(service.recommendations.first?.explanation.inputs["forecast_error_load"] != nil)
+    }
+
     @Test func contradictoryResourceAndQuotaPoliciesAreRefused() {
         func issues(_ yaml: String) -> String {
             do {

@@ -38,6 +38,7 @@ public final class AutoscaleService: Sendable {
         var policy: AutoscalingConfig.ReplicaPolicy
         var recommender: ReplicaRecommender
         var forecaster: SignalForecaster
+        var forecastError = ForecastError()
     }
 
     /// A resource or quota policy's latest recommendation as the API and the demo show it.
@@ -136,11 +137,22 @@ public final class AutoscaleService: Sendable {
             }
             let current = await actuator?.currentReplicas(of: p.target) ?? latest.withLock { $0[name]?.replicas } ?? p.minReplicas
             state.forecaster.add(values.first ?? 0)
+            state.forecastError.observe(values.first ?? 0, at: t)
             var input = ReplicaRecommender.Input(signals: zip(p.signals, values).map { ($0.name, $1, $0.target) }, currentReplicas: current, readyReplicas: current)
             input.kinds = p.signals.map(\.kind)
             input.upOnly = p.signals.map { !$0.scalesDown }
             input.forecaster = state.forecaster
-            let (replicas, explanation) = state.recommender.recommend(at: t, input)
+            let (replicas, reactive) = state.recommender.recommend(at: t, input)
+            var explanation = reactive
+            var forecasts: [(String, Double)] = []
+            if let lead = p.leadTimeMs, let first = p.signals.first, let predicted = explanation.inputs["forecast_\(first.name)"] {
+                state.forecastError.forecast(predicted, dueMs: t + lead)
+                forecasts.append(("scalewatch_recommendation_forecast", predicted))
+                if let error = state.forecastError.meanAbsoluteError {
+                    explanation.inputs["forecast_error_\(first.name)"] = error
+                    forecasts.append(("scalewatch_recommendation_forecast_error", error))
+                }
+            }
             states.withLock { $0[name] = state }
             var applied = p.mode == .recommend ? "recommend only" : "no change"
             if p.mode == .dryRun && replicas != current { applied = "dry-run: would set \(current) → \(replicas)" }
@@ -161,7 +173,7 @@ public final class AutoscaleService: Sendable {
             let record = Latest(policy: name, target: p.target, mode: p.mode.rawValue, currentReplicas: current, replicas: replicas,
                                 explanation: explanation, atMs: t, applied: applied)
             latest.withLock { $0[name] = record }
-            export(record, signals: zip(p.signals.map(\.name), values).map { ($0, $1) }, at: t)
+            export(record, signals: zip(p.signals.map(\.name), values).map { ($0, $1) }, forecasts: forecasts.map { ($0, p.signals[0].name, $1) }, at: t)
             onDecision(record)
         }
     }
@@ -174,9 +186,12 @@ public final class AutoscaleService: Sendable {
         }
     }
 
-    private func export(_ r: Latest, signals: [(String, Double)], at t: Int64) {
+    private func export(_ r: Latest, signals: [(String, Double)], forecasts: [(name: String, signal: String, value: Double)], at t: Int64) {
         let app = storage.appender()
         do {
+            for f in forecasts {
+                try app.append(Labels(["__name__": f.name, "policy": r.policy, "signal": f.signal]), t, f.value)
+            }
             try app.append(Labels(["__name__": "scalewatch_recommendation_replicas", "policy": r.policy, "target": r.target]), t, Double(r.replicas))
             for (signal, value) in signals {
                 try app.append(Labels(["__name__": "scalewatch_recommendation_signal", "policy": r.policy, "signal": signal]), t, value)
