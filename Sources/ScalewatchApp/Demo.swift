@@ -130,10 +130,12 @@ public enum Demo {
               lead_time: 2m
               signals:
                 - name: requests_in_flight
-                  query: 'sum(vllm:num_requests_running{model_name="\(m.name)"}) + sum(vllm:num_requests_waiting{model_name="\(m.name)"})'
+                  preset: vllm_requests_in_flight
+                  match: 'model_name="\(m.name)"'
                   target_per_replica: \(Int(m.concurrency / 2))
                 - name: p95_latency_seconds
-                  query: 'histogram_quantile(0.95, sum by (le) (rate(vllm:e2e_request_latency_seconds_bucket{model_name="\(m.name)"}[2m])))'
+                  preset: vllm_p95_latency_seconds
+                  match: 'model_name="\(m.name)"'
                   target: 20
                   scale_down: false
         """ }.joined(separator: "\n"))

@@ -119,11 +119,25 @@ public struct AutoscalingConfig: Sendable, Equatable {
             if v > 0 { p.capacityPerReplica = v } else { m["capacity_per_replica"]?.fail("capacity_per_replica must be above zero") }
         }
         for s in m["signals"]?.list ?? [] {
-            guard let sm = s.mapping(allowed: ["name", "query", "target_per_replica", "target", "scale_down"]) else { continue }
-            guard let query = sm.require("query")?.string else { continue }
+            guard let sm = s.mapping(allowed: ["name", "query", "preset", "match", "target_per_replica", "target", "scale_down"]) else { continue }
+            let query: String
+            var preset: SignalPresets.Preset? = nil
+            if let presetName = sm["preset"]?.string {
+                guard let found = SignalPresets.named(presetName) else {
+                    sm["preset"]?.fail("unknown preset \"\(presetName)\"; presets: \(SignalPresets.all.map(\.name).joined(separator: ", "))")
+                    continue
+                }
+                if sm["query"] != nil { s.fail("a signal takes a query or a preset, not both") }
+                preset = found
+                query = found.query(match: sm["match"]?.string)
+            } else {
+                guard let text = sm.require("query")?.string else { continue }
+                if sm["match"] != nil { sm["match"]?.fail("match narrows a preset; write the matchers into the query instead") }
+                query = text
+            }
             let expr: Expr
             do { expr = try Parser.parse(query) } catch {
-                sm["query"]?.fail("could not parse query: \(error.describe(in: query))")
+                (sm["match"] ?? sm["query"] ?? s).fail("could not parse query: \(error.describe(in: query))")
                 continue
             }
             let perReplica = sm["target_per_replica"]?.double, value = sm["target"]?.double
@@ -131,7 +145,10 @@ public struct AutoscalingConfig: Sendable, Equatable {
                 s.fail("a signal needs exactly one of target_per_replica (a total shared by replicas) or target (a value such as a latency), above zero")
                 continue
             }
-            p.signals.append(Signal(name: sm["name"]?.string ?? "signal\(p.signals.count)", query: query, expr: expr, target: target,
+            if let preset, preset.kind != (perReplica != nil ? .averageValue : .value) {
+                s.fail("preset \(preset.name) (\(preset.help)) reads against " + (preset.kind == .value ? "target, a value" : "target_per_replica, a total shared by replicas"))
+            }
+            p.signals.append(Signal(name: sm["name"]?.string ?? preset?.name ?? "signal\(p.signals.count)", query: query, expr: expr, target: target,
                                     kind: perReplica != nil ? .averageValue : .value, scalesDown: sm["scale_down"]?.bool ?? true))
         }
         if p.signals.isEmpty { node.fail("a replica policy needs at least one signal") }
