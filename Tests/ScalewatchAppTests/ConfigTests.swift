@@ -28,6 +28,10 @@ import TestSupport
         #expect(config.scrapeConfigs[2].limits.bodySizeLimit == 20 << 20)
         #expect(config.storage.maxBytes == 2 << 30)
         #expect(config.global.externalLabels == ["cluster": "gpu-east-1"])
+        let autoscaling = config.autoscaling
+        #expect(autoscaling.replicas.map(\.name) == ["llama-3-8b"] && autoscaling.resources.map(\.name) == ["llama-3-8b-containers"])
+        #expect(autoscaling.quotas.map(\.name) == ["research-a100"] && autoscaling.quotas[0].capacityQuery != nil)
+        #expect(autoscaling.replicas[0].behavior.scaleDown.policies == [.init(.pods, 1, periodSeconds: 60)])
     }
 
     @Test func everyIssueIsReportedWithFileLineAndKey() throws {

@@ -42,10 +42,13 @@ extension AutoscaleService {
             }
             app.commit()
             let objects = KueueQuota.clusterQueuesJSON(outcome.proposals).map(\.json)
-            let json = #"{"policy":\#(str(name)),"kind":"quota","cohort":\#(str(p.cohort)),"flavor":\#(str(p.flavor)),"resource":\#(str(p.resource)),"#
-                + #""mode":\#(str(p.mode.rawValue)),"at":\#(Double(t) / 1000),"capacity":\#(JSONString.number(outcome.capacity)),"#
-                + #""floorsExceedCapacity":\#(outcome.floorsExceedCapacity),"queues":[\#(queues.joined(separator: ","))],"#
-                + #""clusterQueues":[\#(objects.joined(separator: ","))]}"#
+            let fields = [
+                #""policy":\#(str(name))"#, #""kind":"quota""#, #""cohort":\#(str(p.cohort))"#, #""flavor":\#(str(p.flavor))"#,
+                #""resource":\#(str(p.resource))"#, #""mode":\#(str(p.mode.rawValue))"#, #""at":\#(Double(t) / 1000)"#,
+                #""capacity":\#(JSONString.number(outcome.capacity))"#, #""floorsExceedCapacity":\#(outcome.floorsExceedCapacity)"#,
+                #""queues":[\#(queues.joined(separator: ","))]"#, #""clusterQueues":[\#(objects.joined(separator: ","))]"#,
+            ]
+            let json = "{" + fields.joined(separator: ",") + "}"
             records.withLock { $0[name] = Record(policy: name, oneLine: "\(name): " + lines.joined(separator: "; "), json: json) }
         }
     }
