@@ -4,6 +4,10 @@
 public protocol Actuator: Sendable {
     /// The replicas a workload runs now; nil for an unknown workload.
     func currentReplicas(of target: String) async -> Int?
+    /// A container's CPU (cores) and memory (bytes) requests now; nil when unknown.
+    func currentResources(of target: String, container: String) async -> (cpuCores: Double, memoryBytes: Double)?
+    /// A ClusterQueue's nominal quota of one flavor and resource now; nil when unknown.
+    func currentNominalQuota(clusterQueue: String, flavor: String, resource: String) async -> Double?
     /// Sets a workload's replicas.
     func setReplicas(of target: String, to replicas: Int) async -> ActuationResult
     /// Sets a workload container's CPU (cores) and memory (bytes) requests.

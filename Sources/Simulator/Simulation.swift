@@ -74,6 +74,11 @@ public final class Simulation: Sendable {
         world.withLock { $0.resourceRequests[model + "/" + container] }
     }
 
+    /// A ClusterQueue's nominal quota of one flavor and resource; nil for an unknown one.
+    public func nominalQuota(clusterQueue: String, flavor: String, resource: String) -> Double? {
+        world.withLock { w in w.kueue.queues.first { $0.spec.name == clusterQueue }?.spec.nominalQuota[flavor]?[resource] }
+    }
+
     /// Sets a ClusterQueue's nominal quota; returns false for an unknown queue.
     @discardableResult
     public func setNominalQuota(clusterQueue: String, flavor: String, resource: String, to value: Double) -> Bool {

@@ -18,6 +18,8 @@ import TSDB
             replicas.withLock { $0[target] = n }
             return .applied
         }
+        func currentResources(of target: String, container: String) async -> (cpuCores: Double, memoryBytes: Double)? { nil }
+        func currentNominalQuota(clusterQueue: String, flavor: String, resource: String) async -> Double? { nil }
         func setResources(of target: String, container: String, cpuCores: Double, memoryBytes: Double) async -> ActuationResult {
             calls.withLock { $0.append("\(target)/\(container) cpu=\(cpuCores)") }
             return .applied

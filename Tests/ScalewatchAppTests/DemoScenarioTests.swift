@@ -60,4 +60,22 @@ import TSDB
         #expect(maxReplicas == Demo.surgingModelMaxReplicas)
         #expect(sim.replicas(of: Demo.surgingModel)! < Demo.surgingModelMaxReplicas, "scaled back down after the surge")
     }
+
+    @Test func theSimulatorActuatorReadsBackWhatItApplies() async throws {
+        let sim = Simulation(startMs: Self.start)
+        let actuator = SimulatorActuator(simulation: sim)
+        #expect(await actuator.currentNominalQuota(clusterQueue: "team-a-cq", flavor: "gpu-a100", resource: "nvidia.com/gpu") == 8)
+        #expect(await actuator.setNominalQuota(clusterQueue: "team-a-cq", flavor: "gpu-a100", resource: "nvidia.com/gpu", to: 5) == .applied)
+        #expect(await actuator.currentNominalQuota(clusterQueue: "team-a-cq", flavor: "gpu-a100", resource: "nvidia.com/gpu") == 5)
+        #expect(await actuator.setNominalQuota(clusterQueue: "nope", flavor: "gpu-a100", resource: "nvidia.com/gpu", to: 5) != .applied)
+        #expect(await actuator.currentResources(of: Demo.surgingModel, container: "vllm") == nil)
+        #expect(await actuator.setResources(of: Demo.surgingModel, container: "vllm", cpuCores: 2, memoryBytes: 8e9) == .applied)
+        let requests = await actuator.currentResources(of: Demo.surgingModel, container: "vllm")
+        #expect(requests?.cpuCores == 2 && requests?.memoryBytes == 8e9)
+        #expect(await actuator.setReplicas(of: Demo.surgingModel, to: 2) == .applied)
+        #expect(await actuator.currentReplicas(of: Demo.surgingModel) == 2)
+        // The simulated Kueue reports what was set, as the real one would.
+        let body = String(decoding: try #require(sim.exposition(path: "/kueue/metrics")), as: UTF8.self)
+        #expect(body.contains(#"kueue_cluster_queue_nominal_quota{cluster_queue="team-a-cq",cohort="research",flavor="gpu-a100",replica_role="leader",resource="nvidia.com/gpu"} 5"#))
+    }
 }

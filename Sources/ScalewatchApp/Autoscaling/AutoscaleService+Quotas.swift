@@ -32,10 +32,10 @@ extension AutoscaleService {
                         action = await act(name) { await $0.setNominalQuota(clusterQueue: q.name, flavor: p.flavor, resource: p.resource, to: Double(step.final)) }
                         if action == "applied" { action = "applied \(current.map(String.init) ?? "unset") → \(step.final)" }
                     }
-                    if p.mode != .recommend { onAction("QUOTA \(name): \(q.name) \(p.flavor)/\(p.resource) \(action)") }
                 }
                 let e = outcome.explanations[q.name]!
                 let line = "\(q.name) " + e.oneLine(unit: p.resource)
+                if step.final != current, p.mode != .recommend { onAction("QUOTA \(name): \(q.name) \(p.flavor)/\(p.resource) \(action): \(line)") }
                 lines.append(line + " [\(action)]")
                 queues.append(#"{"clusterQueue":\#(str(q.name)),"current":\#(current.map(String.init) ?? "null"),"quota":\#(step.final),"#
                     + #""action":\#(str(action)),"explanation":\#(str(line)),"details":\#(e.json)}"#)

@@ -10,6 +10,14 @@ public struct SimulatorActuator: Actuator {
 
     public func currentReplicas(of target: String) async -> Int? { simulation.replicas(of: target) }
 
+    public func currentResources(of target: String, container: String) async -> (cpuCores: Double, memoryBytes: Double)? {
+        simulation.resourceRequests(of: target, container: container).map { ($0.cpu, $0.memory) }
+    }
+
+    public func currentNominalQuota(clusterQueue: String, flavor: String, resource: String) async -> Double? {
+        simulation.nominalQuota(clusterQueue: clusterQueue, flavor: flavor, resource: resource)
+    }
+
     public func setReplicas(of target: String, to replicas: Int) async -> ActuationResult {
         simulation.setReplicas(of: target, to: replicas) ? .applied : .failed("no simulated workload \(target)")
     }
