@@ -55,11 +55,17 @@ final class CachedSeries {
 /// first use loads from its window's start to the query's end, so later steps find their
 /// samples already decoded. A wider window later (a nested subquery) reloads.
 final class SelectionCache {
-    private var entries: [String: (minT: Int64, maxT: Int64, series: [CachedSeries])] = [:]
+    /// A selector's matchers as a key: name, operator and value of each, three strings per matcher.
+    private struct Key: Hashable {
+        let parts: [String]
+        init(_ matchers: [LabelMatcher]) { parts = matchers.flatMap { [$0.name, $0.kind.rawValue, $0.value] } }
+    }
+
+    private var entries: [Key: (minT: Int64, maxT: Int64, series: [CachedSeries])] = [:]
 
     func series(_ matchers: [LabelMatcher], minT: Int64, maxT: Int64, through lastT: Int64, querier: HeadQuerier,
                 budget: QueryBudget) throws -> [CachedSeries] {
-        let key = matchers.map(\.description).joined(separator: "\u{1}")
+        let key = Key(matchers)
         if let e = entries[key], e.minT <= minT, e.maxT >= maxT { return e.series }
         let lo = min(minT, entries[key]?.minT ?? minT), hi = max(maxT, lastT)
         var loaded: [CachedSeries] = []
