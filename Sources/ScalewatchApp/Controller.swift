@@ -138,7 +138,7 @@ public final class Controller: Service, Sendable {
         let housekeeping = StorageHousekeeping(storage: storage, logger: logger, now: { wallClockMilliseconds() })
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await housekeeping.run() }
-            if autoscale.hasPolicies { group.addTask { await autoscale.run() } }
+            group.addTask { await autoscale.run() }
             group.addTask { [self] in
                 for await _ in await UnixSignalsSequence(trapping: .sighup) {
                     if let problem = await reload() { logger.error("reload rejected: \(problem)") }
@@ -194,6 +194,7 @@ public final class Controller: Service, Sendable {
             logger.error("reload: rule files changed while reloading", metadata: ["issues": "\(error)"])
         }
         if fresh.remoteWrite != old.remoteWrite || fresh.global.externalLabels != old.global.externalLabels { await applyRemoteWrite(fresh) }
+        if fresh.autoscaling != old.autoscaling { state.withLock { $0.autoscale }?.apply(fresh.autoscaling) }
         logger.info("config reloaded", metadata: ["jobs": "\(fresh.scrapeConfigs.count)"])
         return nil
     }

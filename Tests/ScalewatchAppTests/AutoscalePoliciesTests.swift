@@ -180,6 +180,32 @@ import TSDB
         #expect(service.recommendations.first?.explanation.inputs["forecast_error_load"] != nil)
     }
 
+    @Test func aReloadKeepsTheMemoryOfPoliciesThatStay() async throws {
+        let storage = try Storage(options: StorageOptions(retentionMs: 1 << 50))
+        Self.feed(storage, from: 1, to: 41)
+        let app = storage.appender()
+        for i in 1...40 { try app.append(Labels(["__name__": "load"]), Int64(i) * 15_000, i <= 20 ? 100 : 20) }
+        app.commit()
+        let before = """
+            autoscaling:
+              replicas:
+                - {name: web, target: web, max_replicas: 20, burst: false, signals: [{query: 'load', target_per_replica: 10}]}
+                - {name: gone, target: gone, signals: [{query: 'load', target_per_replica: 10}]}
+            """ + "\n" + Self.resourcesConfig.split(separator: "\n").dropFirst().joined(separator: "\n")
+        let service = try Self.service(before, storage, FakeActuator())
+        for i in 1...20 { await service.evaluate(at: Int64(i) * 15_000) }
+        #expect(service.recommendations.map(\.policy) == ["gone", "web"])
+        // The load falls to 20 at step 21; web's scale-down window (3 minutes) remembers the 10 replicas.
+        service.apply(try ScalewatchConfig(text: before.replacingOccurrences(of: "max_replicas: 20", with: "max_replicas: 30")
+            .replacingOccurrences(of: "    - {name: gone, target: gone, signals: [{query: 'load', target_per_replica: 10}]}\n", with: ""), file: "b.yml").autoscaling)
+        #expect(service.recommendations.map(\.policy) == ["web"], "a removed policy's recommendation goes")
+        await service.evaluate(at: 21 * 15_000)
+        #expect(service.recommendations.first?.replicas == 10, "the HPA's window survived the reload")
+        let resources = try #require((try Self.json(service, "llama-resources")["containers"] as? [[String: Any]])?.first)
+        let inputs = try #require((resources["details"] as? [String: Any])?["inputs"] as? [String: Double])
+        #expect(inputs["cpu_samples"] == 42, "two pods × 21 evaluations, across the reload")
+    }
+
     @Test func contradictoryResourceAndQuotaPoliciesAreRefused() {
         func issues(_ yaml: String) -> String {
             do {

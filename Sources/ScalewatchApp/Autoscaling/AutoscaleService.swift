@@ -55,17 +55,15 @@ public final class AutoscaleService: Sendable {
     private let onDecision: @Sendable (Latest) -> Void
     let onAction: @Sendable (String) -> Void
     let states: Mutex<[String: PolicyState]>
-    private let latest = Mutex<[String: Latest]>([:])
+    let latest = Mutex<[String: Latest]>([:])
     let resourceRunners: Mutex<[String: ResourcePolicyRunner]>
     let quotaRunners: Mutex<[String: QuotaPolicyRunner]>
     let records = Mutex<[String: Record]>([:])
-    let intervalMs: Int64
+    let interval: Atomic<Int64>
+    var intervalMs: Int64 { interval.load(ordering: .relaxed) }
     private let evaluations = Mutex(0)
     /// Where the checkpoint lives: next to the store's files (nil for an in-memory store).
     let checkpointPath: String?
-
-    /// Whether any policy is configured.
-    public let hasPolicies: Bool
 
     public init(config: AutoscalingConfig, storage: Storage, actuator: (any Actuator)?, logger: Logger,
                 now: @escaping @Sendable () -> Int64, onDecision: @escaping @Sendable (Latest) -> Void = { _ in },
@@ -76,19 +74,12 @@ public final class AutoscaleService: Sendable {
         self.now = now
         self.onDecision = onDecision
         self.onAction = onAction
-        intervalMs = config.intervalMs
-        hasPolicies = !(config.replicas.isEmpty && config.resources.isEmpty && config.quotas.isEmpty)
+        interval = Atomic(config.intervalMs)
         checkpointPath = storage.options.path.map { $0 + "/autoscaling-checkpoint.json" }
-        resourceRunners = Mutex(Dictionary(uniqueKeysWithValues: config.resources.map {
-            ($0.name, ResourcePolicyRunner(policy: $0, sampleEveryMs: config.intervalMs))
-        }))
-        quotaRunners = Mutex(Dictionary(uniqueKeysWithValues: config.quotas.map { ($0.name, QuotaPolicyRunner(policy: $0)) }))
-        var states: [String: PolicyState] = [:]
-        for p in config.replicas {
-            let s = p.settings
-            states[p.name] = PolicyState(policy: p, recommender: ReplicaRecommender(settings: s), forecaster: SignalForecaster(stepMs: config.intervalMs))
-        }
-        self.states = Mutex(states)
+        resourceRunners = Mutex([:])
+        quotaRunners = Mutex([:])
+        states = Mutex([:])
+        apply(config)
         restoreCheckpoint()
     }
 
