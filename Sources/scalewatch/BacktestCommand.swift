@@ -14,7 +14,7 @@ struct BacktestCommand: ParsableCommand {
         commandName: "backtest",
         abstract: "Replay the config's autoscaling policies over history, next to Kubernetes' HPA defaults on the same signals.",
         discussion: """
-            History comes from the config's store (stop Scalewatch or copy its directory first), from an OpenMetrics \
+            History comes from a copy of the config's store (a running Scalewatch is left alone), from an OpenMetrics \
             file (--import), or from the simulator's demand trace (--simulate). The workload model: the load signal \
             does not depend on replicas, a new replica serves after the policy's lead_time (2m unless set), and the SLO \
             is breached while the load per ready replica is above capacity_per_replica (twice the target unless set).
@@ -62,7 +62,29 @@ struct BacktestCommand: ParsableCommand {
         let inMemory = simulate || `import` != nil
         var storageOptions = parsed.storage.options
         storageOptions.retentionMs = 1 << 50
-        if inMemory { storageOptions.path = nil }
+        // The store is read from a copy: a running Scalewatch keeps its directory to itself, and
+        // closing the copy's store (which snapshots) changes nothing of the original.
+        var copy: String? = nil
+        if inMemory {
+            storageOptions.path = nil
+        } else if let original = storageOptions.path {
+            guard FileManager.default.fileExists(atPath: original) else {
+                StandardError.write("no store at \(original) (storage.path of \(config)); use --import or --simulate for other history\n")
+                throw ExitCode(1)
+            }
+            let target = NSTemporaryDirectory() + "scalewatch-backtest-\(getpid())"
+            do { try FileManager.default.copyItem(atPath: original, toPath: target) } catch {
+                StandardError.write("cannot copy the store \(original) to \(target): \(error)\n")
+                throw ExitCode(1)
+            }
+            copy = target
+            storageOptions.path = target
+        }
+        defer {
+            if let copy {
+                do { try FileManager.default.removeItem(atPath: copy) } catch { StandardError.write("removing the copy \(copy): \(error)\n") }
+            }
+        }
         let storage = try Storage(options: storageOptions)
         defer { do { try storage.close() } catch { StandardError.write("closing the store: \(error)\n") } }
         if simulate {

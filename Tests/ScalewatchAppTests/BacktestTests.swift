@@ -83,4 +83,40 @@ import TSDB
         #expect(await bad.exitStatus(within: 60) == 1)
         #expect(bad.output.joined().contains("--to must be after --from"))
     }
+
+    @Test func historyComesFromAnOpenMetricsFileOrACopyOfTheStore() async throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { dir.cleanup() }
+        // Six hours of a load that doubles for an hour in the middle, every 15 s.
+        var lines = ["# TYPE load gauge"]
+        let start = Self.day / 1000
+        for i in 0..<1440 { lines.append("load \(i >= 600 && i < 840 ? 200 : 100) \(start + Int64(i) * 15)") }
+        lines.append("# EOF")
+        let history = dir.path + "/history.om"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: history, atomically: true, encoding: .utf8)
+        let config = dir.path + "/policies.yml"
+        try """
+            storage: {path: \(dir.path)/data}
+            autoscaling:
+              replicas:
+                - {name: web, target: web, max_replicas: 40, signals: [{name: load, query: 'sum(load)', target_per_replica: 10}]}
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let range = ["--from", "\(start)", "--to", "\(start + 6 * 3600 - 15)", "--json"]
+        let fromFile = try ChildProcess(scalewatchExecutable, ["backtest", "--config", config, "--import", history] + range)
+        #expect(await fromFile.exitStatus(within: 60) == 0)
+        // Into the store, then from it: the same answer, and the store is left as it was.
+        let imported = try ChildProcess(scalewatchExecutable, ["import", "openmetrics", history, "--config", config])
+        #expect(await imported.exitStatus(within: 60) == 0)
+        let before = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/data").sorted()
+        let fromStore = try ChildProcess(scalewatchExecutable, ["backtest", "--config", config] + range)
+        #expect(await fromStore.exitStatus(within: 60) == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/data").sorted() == before)
+        let a = fromFile.output.joined(separator: "\n"), b = fromStore.output.joined(separator: "\n")
+        #expect(a == b && a.contains(#""policy":"web""#), "\(a)\n\(b)")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(a.utf8)) as? [String: Any])
+        let web = try #require((object["replicas"] as? [[String: Any]])?.first)
+        // 10 replicas, 20 during the doubling: both strategies need about 6 × 10 + 1 × 10 replica-hours.
+        let hours = try #require((web["hpaDefaults"] as? [String: Any])?["replicaHours"] as? Double)
+        #expect(hours > 69 && hours < 72, "\(hours)")
+    }
 }
