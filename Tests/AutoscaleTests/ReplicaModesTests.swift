@@ -86,3 +86,38 @@ import Testing
         #expect(abs(e.meanAbsoluteError! - 4.6) < 1e-12 && e.count == 2)
     }
 }
+
+/// Signals without a number (a quantile over no traffic is NaN) or beyond what Kubernetes holds
+/// never crash a recommender: they give no proposal, and the other signals decide.
+@Suite struct HostileSignalTests {
+    @Test func nanAndHugeSignalsGiveNoProposal() {
+        for bad in [Double.nan, .infinity, -.infinity, 1e300] {
+            var settings = ReplicaRecommender.Settings()
+            settings.leadTimeMs = 60_000
+            settings.minReplicas = 0
+            settings.scaleToZero = ScaleToZero()
+            var r = ReplicaRecommender(settings: settings)
+            var input = ReplicaRecommender.Input(signals: [("load", bad, 10), ("p95", bad, 20)], currentReplicas: 3, readyReplicas: 3)
+            input.kinds = [.averageValue, .value]
+            input.panicSignals = [bad, bad]
+            var f = SignalForecaster(stepMs: 15_000)
+            f.add(bad)
+            input.forecaster = f
+            #expect(r.recommend(at: 15_000, input).replicas == 3, "\(bad)")
+            // With one good signal, it decides.
+            input.signals = [("load", 40, 10), ("p95", bad, 20)]
+            input.panicSignals = nil
+            var g = SignalForecaster(stepMs: 15_000)
+            g.add(40)
+            g.add(40)
+            input.forecaster = g
+            #expect(r.recommend(at: 30_000, input).replicas == 4, "\(bad)")
+            #expect(throws: ReplicaCalculator.NoProposal.self) { try ReplicaCalculator.replicas(for: .value(current: bad, target: 1), currentReplicas: 1) }
+        }
+        var e = ForecastError()
+        e.forecast(1, dueMs: 0)
+        e.observe(.nan, at: 0)
+        e.observe(2, at: 0)
+        #expect(e.meanAbsoluteError == 1)
+    }
+}

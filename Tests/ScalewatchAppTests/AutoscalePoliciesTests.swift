@@ -206,6 +206,23 @@ import TSDB
         #expect(inputs["cpu_samples"] == 42, "two pods × 21 evaluations, across the reload")
     }
 
+    @Test func signalsWithoutANumberNeverStopTheAutoscaler() async throws {
+        let storage = try Storage(options: StorageOptions(retentionMs: 1 << 50))
+        let service = try Self.service("""
+            autoscaling:
+              replicas:
+                - {name: web, target: web, min_replicas: 0, lead_time: 1m, signals: [{query: 'vector(NaN)', target_per_replica: 10}, {query: '1/0', target: 2}]}
+              resources:
+                - {name: size, target: web, cpu: 'vector(NaN)', memory: 'vector(+Inf)'}
+              quotas:
+                - {name: q, cohort: c, flavor: f, resource: nvidia.com/gpu, capacity_query: 'vector(NaN)'}
+            """, storage)
+        for i in 1...5 { await service.evaluate(at: Int64(i) * 15_000) }
+        // The replica policy stays where it is (no signal gives a proposal); the others have nothing to say.
+        #expect(service.recommendations.map(\.replicas) == [0] && service.recommendations.map(\.currentReplicas) == [0])
+        #expect(service.otherRecommendations.isEmpty)
+    }
+
     @Test func contradictoryResourceAndQuotaPoliciesAreRefused() {
         func issues(_ yaml: String) -> String {
             do {

@@ -11,6 +11,18 @@ public enum HPAMetric: Sendable, Equatable {
     case value(current: Double, target: Double)
 }
 
+extension HPAMetric {
+    /// Every number the metric carries (values, requests and targets).
+    var values: [Double] {
+        switch self {
+        case .utilization(let pods, let target): return pods.flatMap { [$0.value ?? 0, $0.request] } + [target]
+        case .averageValue(let pods, let target): return pods.map { $0.value ?? 0 } + [target]
+        case .externalAverageValue(let total, let target): return [total, target]
+        case .value(let current, let target): return [current, target]
+        }
+    }
+}
+
 /// One pod's sample: its value (nil when the metrics API has none: a missing pod), its request
 /// (utilization only), and whether it counts as ready (not-ready and just-started pods do not).
 public struct PodSample: Sendable, Equatable {

@@ -13,6 +13,11 @@ public enum ReplicaCalculator {
 
     public static func replicas(for metric: HPAMetric, currentReplicas: Int, readyPods: Int? = nil,
                                 tolerance: HPATolerance = HPATolerance()) throws(NoProposal) -> Int {
+        // A signal with no number (NaN: a quantile over no traffic) or none Kubernetes could hold
+        // gives no proposal, as a metric the API cannot serve.
+        guard metric.values.allSatisfy(representable) else {
+            throw NoProposal(description: "the metric's value is not a finite number within ±9.2e15")
+        }
         switch metric {
         case .utilization(let pods, let target):
             return try podReplicas(pods, currentReplicas: currentReplicas, tolerance: tolerance, utilizationTarget: target)
@@ -33,8 +38,11 @@ public enum ReplicaCalculator {
     }
 
     /// A quantity in milli-units, as Kubernetes' `MilliValue` (to the nearest, so float noise in a
-    /// signal does not turn 0.2 into 201m).
+    /// signal does not turn 0.2 into 201m). Callers check `representable` first.
     static func milli(_ v: Double) -> Int64 { Int64((v * 1000).rounded()) }
+
+    /// Whether `v` has a milli-value: finite and within what an Int64 of milli-units holds.
+    static func representable(_ v: Double) -> Bool { v.isFinite && abs(v) < 9.2e15 }
 
     private static func podReplicas(_ pods: [PodSample], currentReplicas: Int, tolerance: HPATolerance,
                                     utilizationTarget: Double? = nil, averageTarget: Double? = nil) throws(NoProposal) -> Int {

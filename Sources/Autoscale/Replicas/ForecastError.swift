@@ -19,6 +19,7 @@ public struct ForecastError: Sendable, Codable, Equatable {
 
     /// The value seen at `t`: every forecast due by then is scored against it.
     public mutating func observe(_ actual: Double, at t: Int64) {
+        guard actual.isFinite else { return }
         while let first = pending.first, first.dueMs <= t {
             pending.removeFirst()
             let error = abs(actual - first.value)

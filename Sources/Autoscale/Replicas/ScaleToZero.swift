@@ -13,6 +13,8 @@ public struct ScaleToZero: Sendable, Equatable {
 
     /// `desired` when active; 0 once idle past the cooldown; at least `minReplicas` when waking.
     public mutating func apply(at now: Int64, signal: Double, desired: Int, minReplicas: Int = 1) -> Int {
+        // No number (NaN, ±Inf): not a sign of idleness; nothing changes.
+        if !signal.isFinite { return lastActiveMs == nil ? desired : max(desired, minReplicas) }
         if signal > activationThreshold {
             lastActiveMs = now
             return max(desired, minReplicas)

@@ -29,7 +29,9 @@ public struct SignalForecaster: Sendable, Codable, Equatable {
 
     var seasonal2Ready: Bool { season >= 2 && count >= 2 * season }
 
-    public mutating func add(_ y: Double) {
+    public mutating func add(_ value: Double) {
+        // A gap (NaN, ±Inf) repeats the last value, so the season stays aligned and finite.
+        let y = value.isFinite ? value : (recent.last ?? 0)
         recent.append(y)
         if recent.count > 2 * Self.recentCapacity { recent.removeFirst(recent.count - Self.recentCapacity) }
         count += 1

@@ -45,6 +45,7 @@ extension AutoscalingConfig {
             if let mode = Mode(rawValue: text) { p.mode = mode } else { m["mode"]?.fail("mode must be recommend, dry-run or apply, got \"\(text)\"") }
         }
         p.capacity = m["capacity"]?.quantity
+        if let c = p.capacity, c >= 1e15 { m["capacity"]?.fail("capacity \(c) is beyond what quotas are counted in (below 10^15)") }
         if let text = m["capacity_query"]?.string {
             p.capacityQuery = text
             p.capacityExpr = query(text, m["capacity_query"]!)
@@ -61,6 +62,7 @@ extension AutoscalingConfig {
             if let v = qm["weight"]?.double {
                 if v < 0 { qm["weight"]?.fail("weight must not be negative") } else { queue.weight = v }
             }
+            if queue.minimum >= 1e15 || (queue.maximum ?? 0) >= 1e15 { q.fail("queue \(queueName): minimum and maximum must be below 10^15") }
             if let maximum = queue.maximum, maximum < queue.minimum {
                 q.fail("queue \(queueName): maximum (\(maximum)) is below minimum (\(queue.minimum)): no quota satisfies both")
             }

@@ -43,12 +43,16 @@ struct QuotaPolicyRunner: Sendable {
         }
         func byQueue(_ samples: [VectorSample]) -> [String: Double] {
             var out: [String: Double] = [:]
-            for s in samples { if let q = s.labels["cluster_queue"] { out[q, default: 0] += s.value } }
+            // A value that is not a number counts as absent.
+            for s in samples where s.value.isFinite { if let q = s.labels["cluster_queue"] { out[q, default: 0] += s.value } }
             return out
         }
         let capacity: Double
         if let c = p.capacity { capacity = c } else {
             capacity = try AutoscaleService.scalar(engine, p.capacityExpr!, at: t)
+        }
+        guard capacity.isFinite, capacity >= 0, capacity < 1e15 else {
+            throw EvaluationError("capacity_query gave \(capacity), not a capacity")
         }
         let version = try vector("kueue_build_info{\(Self.notFollower)}").first?.labels["git_version"]
         let nominal = byQueue(try vector("kueue_cluster_queue_nominal_quota{cohort=\(str(p.cohort)),\(scope)}"))
