@@ -58,7 +58,8 @@ import Testing
                       target: web
                       tolerance: 1.5
                       scale_down_window: 1m
-                      signals: [{query: 'x', target: 1}]
+                      signals: [{query: 'x', target: 1}, {query: 'y', target: 1, per_pod: true}]
+                      pods: 'kube_pod_status_ready{'
                       behavior:
                         scaleUp: {selectPolicy: Sometimes, stabilizationWindowSeconds: 7200, policies: [{type: Nodes, value: 1, periodSeconds: 15}]}
                 """, file: "bad.yml")
@@ -68,6 +69,8 @@ import Testing
         #expect(text.contains(#"selectPolicy must be Max, Min or Disabled, got "Sometimes""#))
         #expect(text.contains("stabilizationWindowSeconds must be between 0 and 3600"))
         #expect(text.contains(#"type must be Pods or Percent, got "Nodes""#))
+        #expect(text.contains("per_pod reads a value per pod against target_per_replica"))
+        #expect(text.contains("could not parse query"))
         #expect(text.contains("bad.yml:"))
     }
 }

@@ -36,6 +36,9 @@ public struct ReplicaRecommender: Sendable {
         public var historyStepMs: Int64 = 15_000
         /// The first signal's forecaster, already fed this evaluation's value (instead of `history`).
         public var forecaster: SignalForecaster? = nil
+        /// Per-pod samples of `averageValue` signals, by signal index: the HPA's Pods metric, with
+        /// its rules for pods without a sample and pods that are not ready.
+        public var pods: [Int: [PodSample]] = [:]
         public var currentReplicas: Int
         public var readyReplicas: Int
 
@@ -75,20 +78,23 @@ public struct ReplicaRecommender: Sendable {
         e.inputs["replicas"] = Double(input.currentReplicas)
         e.inputs["ready"] = Double(input.readyReplicas)
         let current = input.currentReplicas
-        func raw(_ values: [Double]) -> Int {
+        // The reactive proposal reads per-pod samples where there are some; burst and forecast
+        // values are totals.
+        func raw(_ values: [Double], reactive: Bool = false) -> Int {
             let metrics = zip(input.signals, values).enumerated().compactMap { i, pair -> HPAMetric? in
                 let kind = i < input.kinds.count ? input.kinds[i] : .averageValue
                 let target = pair.0.targetPerReplica
                 if i < input.upOnly.count, input.upOnly[i], pair.1 <= (kind == .value ? target : target * Double(max(1, current))) {
                     return nil
                 }
+                if reactive, kind == .averageValue, let pods = input.pods[i] { return .averageValue(pods: pods, target: target) }
                 return kind == .value ? .value(current: pair.1, target: target) : .externalAverageValue(total: pair.1, target: target)
             }
             guard !metrics.isEmpty else { return current }
             var probe = HPAController(minReplicas: 0, maxReplicas: Int.max / 2, behavior: settings.behavior, tolerance: settings.tolerance)
             return probe.decide(at: now, currentReplicas: max(1, current), metrics: metrics).proposed ?? current
         }
-        var desired = raw(input.signals.map(\.value))
+        var desired = raw(input.signals.map(\.value), reactive: true)
         e.step("hpa", Double(desired), "ceil(signal / target per replica), tolerance \(settings.tolerance.scaleUp)")
         if var burst = settings.burst, let panic = input.panicSignals {
             let panicDesired = raw(panic)

@@ -120,16 +120,36 @@ public final class AutoscaleService: Sendable {
             guard var state = states.withLock({ $0[name] }) else { continue }
             let p = state.policy
             var values: [Double] = []
+            var podSamples: [Int: [PodSample]] = [:]
+            var pods: [(name: String, ready: Bool)]? = nil
             do {
-                for s in p.signals { values.append(try Self.scalar(engine, s.expr, at: t)) }
+                if let expr = p.pods {
+                    pods = try Self.vector(engine, expr, at: t).compactMap { s in s.labels["pod"].map { ($0, s.value > 0) } }.sorted { $0.name < $1.name }
+                }
+                for (i, s) in p.signals.enumerated() {
+                    guard s.perPod else {
+                        values.append(try Self.scalar(engine, s.expr, at: t))
+                        continue
+                    }
+                    var byPod: [String: Double] = [:]
+                    for sample in try Self.vector(engine, s.expr, at: t) {
+                        if let pod = sample.labels["pod"] { byPod[pod, default: 0] += sample.value }
+                    }
+                    // Pods without a sample count as missing; without a pods query, every pod with one is ready.
+                    let workload = pods ?? byPod.keys.sorted().map { ($0, true) }
+                    podSamples[i] = workload.map { PodSample($0.name, value: byPod[$0.name], ready: $0.ready) }
+                    values.append(workload.reduce(0) { $0 + (byPod[$1.name] ?? 0) })
+                }
             } catch {
                 logger.warning("autoscaling: a signal failed", metadata: ["policy": "\(name)", "error": "\(error)"])
                 continue
             }
-            let current = await actuator?.currentReplicas(of: p.target) ?? latest.withLock { $0[name]?.replicas } ?? p.minReplicas
+            let current = await actuator?.currentReplicas(of: p.target) ?? pods?.count ?? latest.withLock { $0[name]?.replicas } ?? p.minReplicas
+            let ready = pods.map { $0.filter(\.ready).count } ?? current
             state.forecaster.add(values.first ?? 0)
             state.forecastError.observe(values.first ?? 0, at: t)
-            var input = ReplicaRecommender.Input(signals: zip(p.signals, values).map { ($0.name, $1, $0.target) }, currentReplicas: current, readyReplicas: current)
+            var input = ReplicaRecommender.Input(signals: zip(p.signals, values).map { ($0.name, $1, $0.target) }, currentReplicas: current, readyReplicas: ready)
+            input.pods = podSamples
             input.kinds = p.signals.map(\.kind)
             input.upOnly = p.signals.map { !$0.scalesDown }
             input.forecaster = state.forecaster

@@ -17,6 +17,9 @@ public struct AutoscalingConfig: Sendable, Equatable {
         /// `scale_down: false`: an SLO guard that asks for more replicas above its target and
         /// is silent below it.
         public var scalesDown = true
+        /// `per_pod: true`: the query gives one series per pod (a `pod` label), read as the HPA
+        /// reads a Pods metric, with its rules for missing and not-ready pods.
+        public var perPod = false
     }
 
     public struct ReplicaPolicy: Sendable {
@@ -40,6 +43,10 @@ public struct AutoscalingConfig: Sendable, Equatable {
         /// For the backtest's workload model: the load one replica serves before the SLO breaks
         /// (twice the target per replica unless set).
         public var capacityPerReplica: Double? = nil
+        /// The workload's pods and their readiness: one series per pod (`pod` label), 1 when
+        /// ready (such as kube-state-metrics' `kube_pod_status_ready{condition="true"}`).
+        public var podsQuery: String? = nil
+        public var pods: Expr? = nil
     }
 
     /// Kubernetes' default behavior with a 3-minute scale-down window.
@@ -60,8 +67,8 @@ public struct AutoscalingConfig: Sendable, Equatable {
     public static func == (a: AutoscalingConfig, b: AutoscalingConfig) -> Bool {
         func text(_ c: AutoscalingConfig) -> [String] {
             c.replicas.map { p in
-                "\(p.name)|\(p.target)|\(p.mode)|\(p.minReplicas)|\(p.maxReplicas)|\(p.burst)|\(p.leadTimeMs ?? -1)|\(p.behavior)|\(p.tolerance)|\(p.activationThreshold)|\(p.cooldownMs)|\(p.capacityPerReplica ?? -1)|"
-                    + p.signals.map { "\($0.name)=\($0.query)@\($0.target)/\($0.kind)/\($0.scalesDown)" }.joined(separator: ";")
+                "\(p.name)|\(p.target)|\(p.mode)|\(p.minReplicas)|\(p.maxReplicas)|\(p.burst)|\(p.leadTimeMs ?? -1)|\(p.behavior)|\(p.tolerance)|\(p.activationThreshold)|\(p.cooldownMs)|\(p.capacityPerReplica ?? -1)|\(p.podsQuery ?? "")|"
+                    + p.signals.map { "\($0.name)=\($0.query)@\($0.target)/\($0.kind)/\($0.scalesDown)/\($0.perPod)" }.joined(separator: ";")
             }
         }
         return a.intervalMs == b.intervalMs && text(a) == text(b) && a.resources.map(\.text) == b.resources.map(\.text)
@@ -95,7 +102,7 @@ public struct AutoscalingConfig: Sendable, Equatable {
 
     static func replicaPolicy(_ node: ConfigNode) -> ReplicaPolicy? {
         guard let m = node.mapping(allowed: ["name", "target", "mode", "min_replicas", "max_replicas", "signals", "burst", "lead_time", "scale_down_window",
-                                                          "capacity_per_replica", "behavior", "tolerance", "activation_threshold", "cooldown"]) else { return nil }
+                                                          "capacity_per_replica", "behavior", "tolerance", "activation_threshold", "cooldown", "pods"]) else { return nil }
         guard let name = m.require("name")?.string, let target = m.require("target")?.string else { return nil }
         var p = ReplicaPolicy(name: name, target: target)
         if let text = m["mode"]?.string {
@@ -113,13 +120,17 @@ public struct AutoscalingConfig: Sendable, Equatable {
             p.behavior.scaleDown.stabilizationWindowSeconds = Int(d.milliseconds / 1000)
         }
         if let t = m["tolerance"] { p.tolerance = tolerance(t) }
+        if let text = m["pods"]?.string, let expr = query(text, m["pods"]!) {
+            p.podsQuery = text
+            p.pods = expr
+        }
         if let v = m["activation_threshold"]?.double { p.activationThreshold = v }
         if let d = m["cooldown"]?.duration { p.cooldownMs = d.milliseconds }
         if let v = m["capacity_per_replica"]?.double {
             if v > 0 { p.capacityPerReplica = v } else { m["capacity_per_replica"]?.fail("capacity_per_replica must be above zero") }
         }
         for s in m["signals"]?.list ?? [] {
-            guard let sm = s.mapping(allowed: ["name", "query", "preset", "match", "target_per_replica", "target", "scale_down"]) else { continue }
+            guard let sm = s.mapping(allowed: ["name", "query", "preset", "match", "target_per_replica", "target", "scale_down", "per_pod"]) else { continue }
             let query: String
             var preset: SignalPresets.Preset? = nil
             if let presetName = sm["preset"]?.string {
@@ -149,7 +160,9 @@ public struct AutoscalingConfig: Sendable, Equatable {
                 s.fail("preset \(preset.name) (\(preset.help)) reads against " + (preset.kind == .value ? "target, a value" : "target_per_replica, a total shared by replicas"))
             }
             p.signals.append(Signal(name: sm["name"]?.string ?? preset?.name ?? "signal\(p.signals.count)", query: query, expr: expr, target: target,
-                                    kind: perReplica != nil ? .averageValue : .value, scalesDown: sm["scale_down"]?.bool ?? true))
+                                    kind: perReplica != nil ? .averageValue : .value, scalesDown: sm["scale_down"]?.bool ?? true,
+                                    perPod: sm["per_pod"]?.bool ?? false))
+            if p.signals.last!.perPod && perReplica == nil { s.fail("per_pod reads a value per pod against target_per_replica, as a Pods metric") }
         }
         if p.signals.isEmpty { node.fail("a replica policy needs at least one signal") }
         return p
