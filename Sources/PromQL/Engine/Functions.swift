@@ -206,7 +206,10 @@ extension Context {
                 var window = ExtrapolationWindow()
                 for k in lo..<hi where !StalenessMarker.isStale(s.v[k]) { window.add(s.t[k], s.v[k], counter: counter) }
                 try budget.load(window.count)
-                if counter && window.count > 0 { annotations.checkCounterName(s.labels) }
+                if counter && window.count > 0 && !s.counterNameChecked {
+                    s.counterNameChecked = true
+                    annotations.checkCounterName(s.labels)
+                }
                 if let v = window.value(start: end - range, end: end, counter: counter, rate: rate) { out.append(droppingName(s, v)) }
             }
             return out

@@ -8,6 +8,8 @@ final class CachedSeries {
     let labelsWithoutName: [String: String]
     let t: [Int64]
     let v: [Double]
+    /// Whether `rate`-like functions have already checked the name for the not-a-counter info.
+    var counterNameChecked = false
 
     init(ref: SeriesRef, labels: [String: String], t: [Int64], v: [Double]) {
         self.ref = ref

@@ -27,23 +27,39 @@ extension Context {
                                 querier: engine.querier, budget: budget)
     }
 
+    /// A plain selector needs each series' samples once, in order: they are read straight from
+    /// the chunks as the steps advance, with no columns in between.
     private func stepsOfSelector(_ vs: VectorSelector) throws -> [RangeSeries] {
         let lookback = engine.lookbackMs
         let steps = Int((end - start) / step) + 1
+        let first = evaluationTime(vs.modifiers, start), last = evaluationTime(vs.modifiers, end)
         var out: [RangeSeries] = []
-        for s in try selection(vs, window: lookback) {
+        for s in engine.querier.select(vs.matchers, minTime: min(first, last) - lookback + 1, maxTime: max(first, last)) {
             try budget.check()
             var points: [(t: Int64, v: Double)] = []
             points.reserveCapacity(steps)
+            var it = s.makeIterator()
+            var more = it.next()
+            // The latest sample at or before the step's time.
+            var latestT = Int64.min, latestV = 0.0
             var t = start
             while t <= end {
                 let ts = evaluationTime(vs.modifiers, t)
-                let i = s.index(after: ts) - 1
-                if i >= 0, s.t[i] > ts - lookback, !StalenessMarker.isStale(s.v[i]) { points.append((t, s.v[i])) }
+                while more && it.timestamp <= ts {
+                    latestT = it.timestamp
+                    latestV = it.value
+                    more = it.next()
+                }
+                if latestT != .min, latestT > ts - lookback, !StalenessMarker.isStale(latestV) { points.append((t, latestV)) }
                 t += step
             }
             try budget.load(points.count)
-            if !points.isEmpty { out.append(RangeSeries(labels: s.labels, points: points)) }
+            if !points.isEmpty {
+                var labels: [String: String] = [:]
+                labels.reserveCapacity(s.labels.pairs.count)
+                for l in s.labels.pairs { labels[l.name] = l.value }
+                out.append(RangeSeries(labels: labels, points: points))
+            }
         }
         return out
     }
@@ -62,6 +78,7 @@ extension Context {
             }
             var points: [(t: Int64, v: Double)] = []
             points.reserveCapacity(steps)
+            var sawSamples = false
             var t = start
             while t <= end {
                 let ts = evaluationTime(vs.modifiers, t)
@@ -74,10 +91,12 @@ extension Context {
                         for k in lo..<hi where !StalenessMarker.isStale(s.v[k]) { window.add(s.t[k], s.v[k], counter: counter) }
                     }
                 }
-                if counter && window.count > 0 { annotations.checkCounterName(s.labels) }
+                if window.count > 0 { sawSamples = true }
                 if let v = window.value(start: ts - rangeMs, end: ts, counter: counter, rate: rate) { points.append((t, v)) }
                 t += step
             }
+            // Once per series, not per step: the info is the same at every step.
+            if counter && sawSamples { annotations.checkCounterName(s.labels) }
             try budget.load(points.count)
             // The name goes when the result is final, where two series left with one label set are refused.
             if !points.isEmpty { out.append(RangeSeries(labels: s.labels, points: points, dropName: true)) }
