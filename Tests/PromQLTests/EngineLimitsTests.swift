@@ -25,6 +25,12 @@ import TSDB
         // A range query holds its result too: 10 series × 41 steps exceed 400.
         engine.limits.maxSamples = 400
         #expect(throws: QueryStop.tooManySamples(limit: 400)) { try engine.range("x", startMs: 0, endMs: 600_000, stepMs: 15_000) }
+        // rate over a range, series by series: each series' samples while it is read, plus the
+        // result: 10 × 40 points exceed 399.
+        engine.limits.maxSamples = 399
+        #expect(throws: QueryStop.tooManySamples(limit: 399)) { try engine.range("rate(x[5m])", startMs: 0, endMs: 600_000, stepMs: 15_000) }
+        engine.limits.maxSamples = 1_000
+        #expect(throws: Never.self) { try engine.range("rate(x[5m])", startMs: 0, endMs: 600_000, stepMs: 15_000) }
     }
 
     @Test func timeoutAndCancellation() throws {

@@ -20,13 +20,6 @@ extension Context {
         }
     }
 
-    /// The selection for every step: from the first step's window to the last step's time.
-    private func selection(_ vs: VectorSelector, window: Int64) throws -> [CachedSeries] {
-        let first = evaluationTime(vs.modifiers, start), last = evaluationTime(vs.modifiers, end)
-        return try cache.series(vs.matchers, minT: min(first, last) - window + 1, maxT: max(first, last), through: last,
-                                querier: engine.querier, budget: budget)
-    }
-
     /// A plain selector needs each series' samples once, in order: they are read straight from
     /// the chunks as the steps advance, with no columns in between.
     private func stepsOfSelector(_ vs: VectorSelector) throws -> [RangeSeries] {
@@ -64,42 +57,65 @@ extension Context {
         return out
     }
 
+    /// `rate`, `increase` and `delta` of a selector, one series at a time: its samples decoded
+    /// into two buffers reused for every series, then every step's window found by two forward
+    /// cursors. A window without resets or staleness markers needs only its first and last sample,
+    /// which gives the same value as walking it.
     private func stepsOfExtrapolation(_ vs: VectorSelector, rangeMs: Int64, counter: Bool, rate: Bool) throws -> [RangeSeries] {
         var out: [RangeSeries] = []
         let steps = Int((end - start) / step) + 1
-        for s in try selection(vs, window: rangeMs) {
+        let first = evaluationTime(vs.modifiers, start), last = evaluationTime(vs.modifiers, end)
+        var ts: [Int64] = [], vs_: [Double] = [], resetsUpTo: [Int32] = []
+        for s in engine.querier.select(vs.matchers, minTime: min(first, last) - rangeMs + 1, maxTime: max(first, last)) {
             try budget.check()
-            // Counts of resets before each sample: a window without resets or staleness markers
-            // needs only its first and last sample, which gives the same value as walking it.
-            let clean = !s.v.contains(where: StalenessMarker.isStale)
-            var resetsUpTo = [Int32](repeating: 0, count: s.t.count)
+            ts.removeAll(keepingCapacity: true)
+            vs_.removeAll(keepingCapacity: true)
+            var clean = true
+            var it = s.makeIterator()
+            while it.next() {
+                ts.append(it.timestamp)
+                vs_.append(it.value)
+                if StalenessMarker.isStale(it.value) { clean = false }
+            }
+            try budget.load(ts.count)
             if counter && clean {
-                for k in s.v.indices.dropFirst() { resetsUpTo[k] = resetsUpTo[k - 1] + (s.v[k] < s.v[k - 1] ? 1 : 0) }
+                resetsUpTo.removeAll(keepingCapacity: true)
+                resetsUpTo.append(0)
+                for k in vs_.indices.dropFirst() { resetsUpTo.append(resetsUpTo[k - 1] + (vs_[k] < vs_[k - 1] ? 1 : 0)) }
             }
             var points: [(t: Int64, v: Double)] = []
             points.reserveCapacity(steps)
             var sawSamples = false
+            var lo = 0, hi = 0
             var t = start
             while t <= end {
-                let ts = evaluationTime(vs.modifiers, t)
-                let hi = s.index(after: ts), lo = s.index(after: ts - rangeMs, slot: 1)
+                let at = evaluationTime(vs.modifiers, t)
+                // hi: the first sample after the window's end; lo: the first inside its start.
+                while hi < ts.count && ts[hi] <= at { hi += 1 }
+                while lo < ts.count && ts[lo] <= at - rangeMs { lo += 1 }
                 var window = ExtrapolationWindow()
                 if lo < hi {
-                    if clean && resetsUpTo[hi - 1] == resetsUpTo[lo] {
-                        window = ExtrapolationWindow(first: (s.t[lo], s.v[lo]), last: (s.t[hi - 1], s.v[hi - 1]), count: hi - lo)
+                    sawSamples = true
+                    if clean && (!counter || resetsUpTo[hi - 1] == resetsUpTo[lo]) {
+                        window = ExtrapolationWindow(first: (ts[lo], vs_[lo]), last: (ts[hi - 1], vs_[hi - 1]), count: hi - lo)
                     } else {
-                        for k in lo..<hi where !StalenessMarker.isStale(s.v[k]) { window.add(s.t[k], s.v[k], counter: counter) }
+                        for k in lo..<hi where !StalenessMarker.isStale(vs_[k]) { window.add(ts[k], vs_[k], counter: counter) }
                     }
                 }
-                if window.count > 0 { sawSamples = true }
-                if let v = window.value(start: ts - rangeMs, end: ts, counter: counter, rate: rate) { points.append((t, v)) }
+                if let v = window.value(start: at - rangeMs, end: at, counter: counter, rate: rate) { points.append((t, v)) }
                 t += step
             }
+            budget.held -= ts.count
+            var labels: [String: String] = [:]
+            if !points.isEmpty || (counter && sawSamples) {
+                labels.reserveCapacity(s.labels.pairs.count)
+                for l in s.labels.pairs { labels[l.name] = l.value }
+            }
             // Once per series, not per step: the info is the same at every step.
-            if counter && sawSamples { annotations.checkCounterName(s.labels) }
+            if counter && sawSamples { annotations.checkCounterName(labels) }
             try budget.load(points.count)
             // The name goes when the result is final, where two series left with one label set are refused.
-            if !points.isEmpty { out.append(RangeSeries(labels: s.labels, points: points, dropName: true)) }
+            if !points.isEmpty { out.append(RangeSeries(labels: labels, points: points, dropName: true)) }
         }
         return out
     }
