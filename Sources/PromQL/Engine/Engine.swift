@@ -55,6 +55,7 @@ extension Context {
             annotations.warn("PromQL warning: sort is ineffective for range queries since results are always ordered by labels")
         }
         if let series = try seriesMajor(expr) {
+            if let ordered = StepSeries.alreadyOrdered(series) { return .matrix(ordered) }
             guard case .matrix(let finished) = try Value.matrix(series).finishingNames() else { return .matrix([]) }
             return .matrix(StepSeries.sortedMerged(finished))
         }
@@ -218,6 +219,20 @@ struct StepSeries {
         } else {
             byKey[key] = series.count
             series.append(RangeSeries(labels: labels(), points: [(t, v)], dropName: dropName))
+        }
+    }
+
+    /// Series-major results come in the store's label order, one series per stored series: when
+    /// every series drops the same name, that order and uniqueness survive, and the general merge
+    /// (a signature and a sort key per series) is not needed.
+    static func alreadyOrdered(_ series: [RangeSeries]) -> [RangeSeries]? {
+        guard let first = series.first, first.dropName else { return nil }
+        let name = first.labels["__name__"]
+        guard series.allSatisfy({ $0.dropName && $0.labels["__name__"] == name }) else { return nil }
+        return series.map { s in
+            var labels = s.labels
+            labels["__name__"] = nil
+            return RangeSeries(labels: labels, points: s.points)
         }
     }
 
