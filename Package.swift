@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "Notify",
             dependencies: [
-                "ConfigSupport",
+                "ConfigSupport", "PromQL",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),

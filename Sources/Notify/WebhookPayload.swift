@@ -1,3 +1,5 @@
+import PromQL
+
 /// Alertmanager's webhook payload, version 4: receiver, status, alerts (each with status and
 /// fingerprint), groupLabels, commonLabels, commonAnnotations, externalURL, groupKey,
 /// truncatedAlerts.
@@ -66,24 +68,6 @@ public struct WebhookPayload: Sendable {
 
     static func map(_ m: [String: String]) -> String { "{" + m.keys.sorted().map { "\(string($0)):\(string(m[$0]!))" }.joined(separator: ",") + "}" }
 
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if c.value < 0x20 {
-                    let hex = String(c.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string, as Alertmanager's (Go's) encoder writes it.
+    static func string(_ s: String) -> String { JSONString.quote(s) }
 }
