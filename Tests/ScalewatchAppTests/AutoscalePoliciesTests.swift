@@ -212,7 +212,7 @@ import TSDB
         for (pod, ready) in [("a", 1.0), ("b", 1), ("c", 0), ("d", 1)] {
             try app.append(Labels(["__name__": "kube_pod_status_ready", "condition": "true", "pod": pod]), 10_000, ready)
         }
-        for (pod, load) in [("a", 30.0), ("b", 30), ("c", 100), ("other", 500)] {
+        for (pod, load) in [("a", 5.0), ("b", 5), ("c", 100), ("other", 500)] {
             try app.append(Labels(["__name__": "load", "pod": pod]), 10_000, load)
         }
         app.commit()
@@ -227,16 +227,17 @@ import TSDB
                   signals: [{name: load, query: 'load', target_per_replica: 10, per_pod: true}]
             """, storage)
         await service.evaluate(at: 20_000)
-        // Ready pods with samples average 30 against 10: a scale-up. Then, as the HPA does, the
-        // not-ready pod c and the pod d without a sample count as 0: (30 + 30 + 0 + 0) / 4 = 15,
-        // so ceil(1.5 × 4) = 6 — not the 12 the ready pods alone would ask for. "other" is not the workload's.
-        let expected = try ReplicaCalculator.replicas(for: .averageValue(pods: [PodSample("a", value: 30), PodSample("b", value: 30),
+        // Ready pods with samples average 5 against 10: a scale-down. As the HPA does, the not-ready
+        // pod c is left out and the pod d without a sample counts as at target: (5 + 5 + 10) / 3
+        // against 10 over 3 pods asks for 2 — not the 1 the samples alone would give, nor the 11
+        // that counting c's 100 would. "other" is not one of the workload's pods.
+        let expected = try ReplicaCalculator.replicas(for: .averageValue(pods: [PodSample("a", value: 5), PodSample("b", value: 5),
                                                                                PodSample("c", value: 100, ready: false), PodSample("d", value: nil)],
                                                                         target: 10), currentReplicas: 4)
-        #expect(expected == 6)
+        #expect(expected == 2)
         let rec = try #require(service.recommendations.first)
-        #expect(rec.replicas == 6 && rec.currentReplicas == 4)
-        #expect(rec.explanation.inputs["ready"] == 3 && rec.explanation.inputs["load"] == 160)
+        #expect(rec.replicas == 2 && rec.currentReplicas == 4)
+        #expect(rec.explanation.inputs["ready"] == 3 && rec.explanation.inputs["load"] == 110)
     }
 
     @Test func signalsWithoutANumberNeverStopTheAutoscaler() async throws {
