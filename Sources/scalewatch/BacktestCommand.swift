@@ -59,6 +59,10 @@ struct BacktestCommand: ParsableCommand {
             guard let ms = QueryAPI.parseDuration(step), ms > 0 else { throw ValidationError("--step must be a duration such as 15s") }
             options.stepMs = ms
         }
+        do { try Backtest.check(options, stepMs: options.stepMs ?? parsed.autoscaling.intervalMs) } catch {
+            StandardError.write("\(error)\n")
+            throw ExitCode(1)
+        }
         let inMemory = simulate || `import` != nil
         var storageOptions = parsed.storage.options
         storageOptions.retentionMs = 1 << 50

@@ -82,6 +82,9 @@ import TSDB
         let bad = try ChildProcess(scalewatchExecutable, ["backtest", "--config", path, "--simulate", "--from", "10", "--to", "5"])
         #expect(await bad.exitStatus(within: 60) == 1)
         #expect(bad.output.joined().contains("--to must be after --from"))
+        let huge = try ChildProcess(scalewatchExecutable, ["backtest", "--config", path, "--simulate", "--from", "0", "--to", "\(Self.day / 1000)", "--step", "1s"])
+        #expect(await huge.exitStatus(within: 60) == 1)
+        #expect(huge.output.joined().contains("steps of 1s from --from to --to; at most 6307200"), "\(huge.output)")
     }
 
     @Test func historyComesFromAnOpenMetricsFileOrACopyOfTheStore() async throws {

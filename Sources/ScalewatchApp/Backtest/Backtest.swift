@@ -73,11 +73,23 @@ public enum Backtest {
         app.commit()
     }
 
+    /// The most steps one replay takes: a year at 5 s.
+    public static let maxSteps: Int64 = 6_307_200
+
+    /// Whether the range and step make a replay (checked before any history is loaded).
+    public static func check(_ options: Options, stepMs step: Int64) throws(Failure) {
+        guard options.toMs > options.fromMs, step > 0 else { throw Failure(message: "backtest: --to must be after --from") }
+        let count = (options.toMs - options.fromMs) / step + 1
+        guard count <= maxSteps else {
+            throw Failure(message: "backtest: \(count) steps of \(step / 1000)s from --from to --to; at most \(maxSteps) (a year at 5 s): shorten the range or lengthen --step")
+        }
+    }
+
     /// Replays every policy of `config`; `progress` is told the fraction done.
     public static func run(_ config: AutoscalingConfig, storage: Storage, options: Options,
                            progress: (Double) -> Void = { _ in }) throws(Failure) -> Report {
         let step = options.stepMs ?? config.intervalMs
-        guard options.toMs > options.fromMs, step > 0 else { throw Failure(message: "backtest: --to must be after --from") }
+        try check(options, stepMs: step)
         let steps = Array(stride(from: options.fromMs, through: options.toMs, by: Int(step)).map { Int64($0) })
         var report = Report(fromMs: options.fromMs, toMs: options.toMs, stepMs: step)
         let engine = Engine(querier: storage.querier())
