@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "Rules",
             dependencies: [
-                "PromQL", "TSDB", "ConfigSupport",
+                "PromQL", "TSDB", "ConfigSupport", "Notify",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]

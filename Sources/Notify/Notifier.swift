@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOSSL
+import PromQL
 import Synchronization
 
 /// An alert as it is posted to Alertmanager's `POST /api/v2/alerts`.
@@ -188,22 +189,11 @@ public final class Notifier: Sendable {
         let str = WebhookPayload.string, map = WebhookPayload.map
         let items = alerts.map { a -> String in
             var fields = [#""labels":\#(map(a.labels))"#, #""annotations":\#(map(a.annotations))"#]
-            if a.startsAtMs != 0 { fields.append(#""startsAt":\#(str(Timestamp.rfc3339(a.startsAtMs)))"#) }
-            if a.endsAtMs != 0 { fields.append(#""endsAt":\#(str(Timestamp.rfc3339(a.endsAtMs)))"#) }
+            if a.startsAtMs != 0 { fields.append(#""startsAt":\#(str(RFC3339.format(ms: a.startsAtMs)))"#) }
+            if a.endsAtMs != 0 { fields.append(#""endsAt":\#(str(RFC3339.format(ms: a.endsAtMs)))"#) }
             fields.append(#""generatorURL":\#(str(a.generatorURL))"#)
             return "{" + fields.joined(separator: ",") + "}"
         }
         return Array(("[" + items.joined(separator: ",") + "]").utf8)
-    }
-}
-
-/// RFC 3339 times with milliseconds, as Go's JSON writes `time.Time` in UTC.
-enum Timestamp {
-    static func rfc3339(_ ms: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(ms) / 1000)
-        let f = ISO8601DateFormatter()
-        f.formatOptions = ms % 1000 == 0 ? [.withInternetDateTime] : [.withInternetDateTime, .withFractionalSeconds]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
     }
 }

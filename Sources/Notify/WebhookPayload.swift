@@ -64,7 +64,7 @@ public struct WebhookPayload: Sendable {
         "{" + labels.keys.sorted().map { "\($0)=\(string(labels[$0]!))" }.joined(separator: ", ") + "}"
     }
 
-    static func time(_ ms: Int64) -> String { ms == 0 ? "0001-01-01T00:00:00Z" : Timestamp.rfc3339(ms) }
+    static func time(_ ms: Int64) -> String { RFC3339.format(ms: ms) }
 
     static func map(_ m: [String: String]) -> String { "{" + m.keys.sorted().map { "\(string($0)):\(string(m[$0]!))" }.joined(separator: ",") + "}" }
 

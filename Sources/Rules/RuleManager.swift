@@ -1,5 +1,6 @@
 import ConfigSupport
 import Logging
+import Notify
 import Metrics
 import PromQL
 import Synchronization
@@ -33,10 +34,10 @@ public final class RuleManager: Sendable {
     private let groups = Mutex<[String: Running]>([:])
     private let generation = Atomic<Int>(0)
     /// Receives the alerts due after each alerting rule's evaluation (the notifier).
-    private let notify: @Sendable ([OutgoingAlert]) -> Void
+    private let notify: @Sendable ([NotifierAlert]) -> Void
 
     public init(storage: Storage, logger: Logger, now: @escaping @Sendable () -> Int64,
-                notify: @escaping @Sendable ([OutgoingAlert]) -> Void = { _ in }) {
+                notify: @escaping @Sendable ([NotifierAlert]) -> Void = { _ in }) {
         self.storage = storage
         self.logger = logger
         self.now = now

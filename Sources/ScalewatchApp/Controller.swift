@@ -121,11 +121,8 @@ public final class Controller: Service, Sendable {
         await applyAlerting(config)
         let rules = RuleManager(storage: storage, logger: logger, now: { wallClockMilliseconds() }) { [self] alerts in
             let (notifier, webhooks, options) = state.withLock { ($0.notifier, $0.webhooks, $0.notifyOptions) }
-            let outgoing = alerts.map {
-                NotifierAlert(labels: $0.labels, annotations: $0.annotations, startsAtMs: $0.startsAtMs, endsAtMs: $0.endsAtMs, generatorURL: $0.generatorURL)
-            }
-            notifier?.send(outgoing)
-            webhooks?.receive(Notifier.prepare(outgoing, options))
+            notifier?.send(alerts)
+            webhooks?.receive(Notifier.prepare(alerts, options))
         }
         state.withLock { $0.rules = rules }
         do { try rules.apply(Self.ruleSettings(config)) } catch {

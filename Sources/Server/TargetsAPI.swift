@@ -1,4 +1,5 @@
 import Foundation
+import PromQL
 import Scrape
 
 /// `/api/v1/targets` in Prometheus's JSON shape, with its `state` and `scrapePool` filters.

@@ -13,10 +13,7 @@ import TestSupport
         let dir = try Fixtures.temporaryDirectory()
         defer { dir.cleanup() }
         try TestCertificates.make(in: dir.path)
-        var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(dir.path + "/server.crt").map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: dir.path + "/server.key", format: .pem)))
-        tls.minimumTLSVersion = .tlsv12
+        let tls = try TestCertificates.serverTLS(in: dir.path)
         let received = Mutex<[String]>([])
         let server = try await TestTargetServer.start(tls: tls, method: .post) { request in
             received.withLock { $0.append(request.headers[.authorization] ?? "") }

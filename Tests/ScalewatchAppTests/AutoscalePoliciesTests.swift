@@ -240,6 +240,27 @@ import TSDB
         #expect(rec.explanation.inputs["ready"] == 3 && rec.explanation.inputs["load"] == 110)
     }
 
+    @Test func burstModeLiftsTheRatePoliciesInTheService() async throws {
+        let storage = try Storage(options: StorageOptions(retentionMs: 1 << 50))
+        let app = storage.appender()
+        try app.append(Labels(["__name__": "load"]), 10_000, 100)
+        app.commit()
+        let actuator = FakeActuator()
+        actuator.replicas.withLock { $0 = ["calm": 2, "bursty": 2] }
+        let service = try Self.service("""
+            autoscaling:
+              replicas:
+                - {name: calm, target: calm, mode: apply, max_replicas: 30, burst: false, signals: [{query: 'load', target_per_replica: 5}]}
+                - {name: bursty, target: bursty, mode: apply, max_replicas: 30, signals: [{query: 'load', target_per_replica: 5}]}
+            """, storage, actuator)
+        await service.evaluate(at: 20_000)
+        // 100 at 5 per replica asks for 20 from 2: the HPA's policies allow 6 (2 + 4 pods); burst
+        // mode, entered because 20 is at least twice the 2 ready, goes there at once.
+        #expect(actuator.calls.withLock { $0 }.sorted() == ["bursty=20", "calm=6"])
+        let bursty = try #require(service.recommendations.first { $0.policy == "bursty" })
+        #expect(bursty.explanation.steps.map(\.name).contains("burst") && bursty.explanation.oneLine(unit: "replicas").contains("burst: rate policies lifted"))
+    }
+
     @Test func signalsWithoutANumberNeverStopTheAutoscaler() async throws {
         let storage = try Storage(options: StorageOptions(retentionMs: 1 << 50))
         let service = try Self.service("""

@@ -149,10 +149,7 @@ import TestSupport
         let dir = try Fixtures.temporaryDirectory()
         defer { dir.cleanup() }
         try TestCertificates.make(in: dir.path)
-        var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(dir.path + "/server.crt").map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: dir.path + "/server.key", format: .pem)))
-        tls.minimumTLSVersion = .tlsv12
+        let tls = try TestCertificates.serverTLS(in: dir.path)
         let server = try await TestTargetServer.start(tls: tls) { _ in TestTargetServer.text("secure 1\n") }
         let scraper = HTTPScraper()
         var config = Self.job()
@@ -180,9 +177,7 @@ import TestSupport
         let dir = try Fixtures.temporaryDirectory()
         defer { dir.cleanup() }
         try TestCertificates.make(in: dir.path, subjectAltName: "DNS:kueue-metrics.kueue-system.svc")
-        let tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(dir.path + "/server.crt").map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: dir.path + "/server.key", format: .pem)))
+        let tls = try TestCertificates.serverTLS(in: dir.path)
         let log = RequestLog()
         let server = try await TestTargetServer.start(tls: tls) { request in
             log.record(request)

@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 
 /// A CA and a server certificate for 127.0.0.1 signed by it, made with the openssl command.
 public enum TestCertificates {
@@ -23,4 +24,13 @@ public enum TestCertificates {
     }
 
     public struct CertificateError: Error { public let step: String }
+
+    /// A TLS 1.2+ server configuration with the server certificate and key `make` wrote in `dir`.
+    public static func serverTLS(in dir: String) throws -> TLSConfiguration {
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(dir + "/server.crt").map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: dir + "/server.key", format: .pem)))
+        tls.minimumTLSVersion = .tlsv12
+        return tls
+    }
 }

@@ -31,6 +31,7 @@ public struct ReplicaRecommender: Sendable {
         /// Signals that only ever ask for more replicas (an SLO guard such as a latency): below
         /// their target they do not vote, so the load signals decide scale-down.
         public var upOnly: [Bool] = []
+        /// The signals over a shorter (panic) window for burst mode; this evaluation's values when nil.
         public var panicSignals: [Double]? = nil
         public var history: [Double] = []
         public var historyStepMs: Int64 = 15_000
@@ -96,7 +97,10 @@ public struct ReplicaRecommender: Sendable {
         }
         var desired = raw(input.signals.map(\.value), reactive: true)
         e.step("hpa", Double(desired), "ceil(signal / target per replica), tolerance \(settings.tolerance.scaleUp)")
-        if var burst = settings.burst, let panic = input.panicSignals {
+        // Burst mode reads the short window's values, or this evaluation's when the caller has no
+        // shorter window: a burst is the current load asking for twice the ready replicas.
+        if var burst = settings.burst {
+            let panic = input.panicSignals ?? input.signals.map(\.value)
             let panicDesired = raw(panic)
             desired = burst.decide(at: now, readyReplicas: input.readyReplicas, stableDesired: desired, panicDesired: panicDesired)
             settings.burst = burst
@@ -123,7 +127,7 @@ public struct ReplicaRecommender: Sendable {
         // The HPA's stabilization, policies and bounds on the combined proposal.
         let decision = hpa.decide(at: now, currentReplicas: max(1, current), proposed: desired)
         e.step("stabilized", Double(decision.stabilized), "scale-down window \(settings.behavior.scaleDown.stabilizationWindowSeconds)s")
-        if settings.burst?.inBurst == true, desired > decision.replicas {
+        if settings.burst?.inBurst == true, desired > decision.replicas, settings.behavior.scaleUp.select != .disabled {
             // A burst scales up within one evaluation: the rate policies do not hold it back.
             let replicas = min(desired, settings.maxReplicas)
             e.step("policy", Double(replicas), "burst: rate policies lifted, bounded by maxReplicas")

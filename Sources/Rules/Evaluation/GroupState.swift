@@ -1,3 +1,4 @@
+import Notify
 import PromQL
 import TSDB
 
@@ -132,7 +133,7 @@ public struct RuleContext: Sendable {
     /// How often a firing alert is sent again (Prometheus's `--rules.alert.resend-delay`, 1m).
     public var resendDelayMs: Int64 = 60_000
     /// Receives the alerts due after each alerting rule's evaluation.
-    public var notify: @Sendable ([OutgoingAlert]) -> Void = { _ in }
+    public var notify: @Sendable ([NotifierAlert]) -> Void = { _ in }
     /// Called with each rule failure (logging, counters).
     public var onFailure: @Sendable (RuleGroup, Rule, String) -> Void = { _, _, _ in }
 

@@ -1,4 +1,5 @@
 import Autoscale
+import Foundation
 
 /// Ready-made signals for the model servers Scalewatch knows, written `preset: NAME` with an
 /// optional `match: 'model_name="x"'` narrowing every selector: the PromQL a user would write
@@ -13,7 +14,7 @@ public enum SignalPresets {
 
         public func query(match: String?) -> String {
             let m = match ?? ""
-            return template.replacingAll("{,M}", with: m.isEmpty ? "" : "," + m).replacingAll("{M}", with: "{" + m + "}")
+            return template.replacingOccurrences(of: "{,M}", with: m.isEmpty ? "" : "," + m).replacingOccurrences(of: "{M}", with: "{" + m + "}")
         }
     }
 
@@ -37,10 +38,4 @@ public enum SignalPresets {
     ]
 
     public static func named(_ name: String) -> Preset? { all.first { $0.name == name } }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-    }
 }

@@ -73,14 +73,9 @@ public struct ReplicaReplay: Sendable {
     static func scalewatch(_ settings: ReplicaRecommender.Settings, target: Double, stepMs: Int64) -> Decide {
         var recommender = ReplicaRecommender(settings: settings)
         var forecaster = SignalForecaster(stepMs: stepMs)
-        var burstWindow: [Double] = []
         return { t, load, replicas, ready in
             forecaster.add(load)
-            // The burst signal: the load averaged over the last minute instead of the stable window's.
-            burstWindow.append(load)
-            if burstWindow.count > 4 { burstWindow.removeFirst() }
             var input = ReplicaRecommender.Input(signals: [("load", load, target)], currentReplicas: replicas, readyReplicas: ready)
-            input.panicSignals = [burstWindow.reduce(0, +) / Double(burstWindow.count)]
             input.forecaster = forecaster
             return recommender.recommend(at: t, input).replicas
         }

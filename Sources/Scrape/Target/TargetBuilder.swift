@@ -84,30 +84,12 @@ public enum TargetBuilder {
         var url = path.hasPrefix("/") ? path : "/" + path
         if !query.isEmpty {
             // Go's url.Values.Encode: keys sorted, values in order, query-escaped.
-            let parts = query.keys.sorted().flatMap { k in query[k]!.map { "\(queryEscape(k))=\(queryEscape($0))" } }
+            let parts = query.keys.sorted().flatMap { k in query[k]!.map { "\(URLQueryEscape.escape(k))=\(URLQueryEscape.escape($0))" } }
             url += "?" + parts.joined(separator: "&")
         }
         return url
     }
 
-    static func queryEscape(_ s: String) -> String {
-        var out = ""
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(b))
-            case UInt8(ascii: " "):
-                out += "+"
-            default:
-                let hex = Array("0123456789ABCDEF".unicodeScalars)
-                out += "%"
-                out.unicodeScalars.append(hex[Int(b >> 4)])
-                out.unicodeScalars.append(hex[Int(b & 15)])
-            }
-        }
-        return out
-    }
 }
 
 /// A duration label value (`__scrape_interval__`), parsed as the config parses durations.

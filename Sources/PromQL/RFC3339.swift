@@ -1,9 +1,8 @@
-import PromQL
-
-/// Formats epoch milliseconds as RFC 3339 in UTC (`2026-11-29T03:14:05.123Z`), as Prometheus's
-/// API writes times; 0 is Go's zero time, `0001-01-01T00:00:00Z`.
-enum RFC3339 {
-    static func format(ms: Int64) -> String {
+/// Formats epoch milliseconds as RFC 3339 in UTC (`2026-11-29T03:14:05.12Z`), as Go writes a
+/// `time.Time` (trailing zeros of the fraction dropped) for Prometheus's API and Alertmanager's;
+/// 0 is Go's zero time, `0001-01-01T00:00:00Z`.
+public enum RFC3339 {
+    public static func format(ms: Int64) -> String {
         if ms == 0 { return "0001-01-01T00:00:00Z" }
         let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
         let millis = ms - seconds * 1000
