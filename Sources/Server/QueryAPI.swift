@@ -98,15 +98,16 @@ public enum QueryAPI {
 
     static func jsonString(_ s: String) -> String { JSONString.quote(s) }
 
-    /// A timestamp in seconds with up to three decimals (`1435781451.781`, `1435781451`).
+    /// A timestamp in seconds as Prometheus's `MarshalTimestamp` writes it: the whole seconds,
+    /// and when there is a fraction, all three of its digits (`1435781451.780`, `1435781451`,
+    /// `-0.001`).
     static func seconds(_ ms: Int64) -> String {
-        let whole = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-        let frac = ms - whole * 1000
-        if frac == 0 { return String(whole) }
-        var f = String(frac)
-        while f.count < 3 { f = "0" + f }
-        while f.hasSuffix("0") { f.removeLast() }
-        return "\(whole).\(f)"
+        let sign = ms < 0 ? "-" : ""
+        let magnitude = ms.magnitude
+        let frac = magnitude % 1000
+        if frac == 0 { return sign + String(magnitude / 1000) }
+        let digits = String(frac)
+        return sign + String(magnitude / 1000) + "." + String(repeating: "0", count: 3 - digits.count) + digits
     }
 
     /// Values as Prometheus writes them: `"NaN"`, `"+Inf"`, `"-Inf"`, or shortest round-trip digits.

@@ -99,7 +99,12 @@ import TSDB
                 #expect(String(buffer: response.body) == #"{"status":"success","data":{"resultType":"scalar","result":[1000,"2"]}}"#)
             }
             try await client.execute(uri: "/api/v1/query?query=up%7Bjob%3D%22kueue%22%7D&time=1000.5", method: .get) { response in
-                #expect(String(buffer: response.body) == #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"up","instance":"a:8443","job":"kueue"},"value":[1000.5,"1"]}]}}"#)
+                #expect(String(buffer: response.body) == #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"up","instance":"a:8443","job":"kueue"},"value":[1000.500,"1"]}]}}"#)
+            }
+            // Timestamps as Prometheus's MarshalTimestamp writes them: all three decimals, and a
+            // negative time as its sign and magnitude (Prometheus 2.42 answers "[1000.500," too).
+            try await client.execute(uri: "/api/v1/query?query=1&time=-0.001", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"status":"success","data":{"resultType":"scalar","result":[-0.001,"1"]}}"#)
             }
             try await client.execute(uri: "/api/v1/query_range?query=up%7Bjob%3D%22kueue%22%7D&start=990&end=1000&step=5s", method: .get) { response in
                 #expect(String(buffer: response.body) == #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"up","instance":"a:8443","job":"kueue"},"values":[[990,"1"],[995,"1"],[1000,"1"]]}]}}"#)
